@@ -1,0 +1,6 @@
+/**
+ * Test doubles for code that embeds firestream: `import { … } from 'firestream/testing'`.
+ *
+ * @packageDocumentation
+ */
+export { FakeClock } from './fake-clock.js';

@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir, ensureJars, isAlive, startBroker } from '../../scripts/kafka/broker.mjs';
+import { kafkaBrokers, uniqueTopic } from '../helpers/kafka.js';
+
+const MiB = 1024 * 1024;
+
+function client(brokers: string[]): Kafka {
+  return new kafkajs.Kafka({ clientId: 'kafka-broker-int-test', brokers, logLevel: kafkajs.logLevel.NOTHING });
+}
+
+/** Reads `count` messages of `topic` from the beginning with a fresh group. */
+async function consume(kafka: Kafka, topic: string, count: number): Promise<{ partition: number; message: KafkaMessage }[]> {
+  const consumer = kafka.consumer({ groupId: `g-${randomBytes(6).toString('hex')}`, maxBytesPerPartition: 10 * MiB, maxBytes: 20 * MiB });
+  const got: { partition: number; message: KafkaMessage }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`consumed ${got.length} of ${count} from ${topic}`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          got.push({ partition, message });
+          if (got.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      }).catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
+}
+
+/** True when nothing listens on 127.0.0.1:`port`. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+describe('the broker the integration setup provides', () => {
+  const kafka = client(kafkaBrokers());
+  const admin = kafka.admin();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+
+  beforeAll(async () => {
+    await admin.connect();
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('creates a 3-partition topic and gives back what was produced to each partition', async () => {
+    const topic = uniqueTopic('broker-int');
+    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })).toBe(true);
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    expect(metadata.topics[0]?.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
+
+    const sent = [0, 1, 2].flatMap((partition) =>
+      [0, 1].map((i) => ({ partition, key: `k${partition}-${i}`, value: `v${partition}-${i}` })),
+    );
+    await producer.send({ topic, messages: sent });
+
+    const got = await consume(kafka, topic, sent.length);
+    const seen = got.map(({ partition, message }) => ({ partition, key: message.key?.toString(), value: message.value?.toString() }));
+    expect(seen.sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''))).toEqual(sent);
+  });
+
+  it('accepts a 6 MB message on a topic with max.message.bytes 8 MiB', async () => {
+    const brokerId = (await admin.describeCluster()).brokers[0]?.nodeId;
+    const configs = await admin.describeConfigs({
+      resources: [{ type: kafkajs.ConfigResourceTypes.BROKER, name: String(brokerId), configNames: ['message.max.bytes'] }],
+      includeSynonyms: false,
+    });
+    const brokerMax = Number(configs.resources[0]?.configEntries.find((e) => e.configName === 'message.max.bytes')?.configValue);
+    expect(brokerMax).toBeGreaterThanOrEqual(8 * MiB);
+
+    const topic = uniqueTopic('broker-int-big');
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(8 * MiB) }] }],
+      waitForLeaders: true,
+    });
+    const value = randomBytes(6_000_000);
+    await producer.send({ topic, messages: [{ key: 'big', value }] });
+
+    const [got] = await consume(kafka, topic, 1);
+    const back = got?.message.value ?? Buffer.alloc(0);
+    expect(back.length).toBe(value.length);
+    expect(createHash('sha256').update(back).digest('hex')).toBe(createHash('sha256').update(value).digest('hex'));
+  });
+});
+
+describe('startBroker', () => {
+  const dirs: string[] = [];
+  const tempDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'firestream-broker-test-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    await ensureJars();
+  }, 120_000);
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a port another process holds, naming the port', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(29095, '127.0.0.1', resolve));
+    try {
+      const dir = tempDir();
+      await expect(
+        startBroker({ port: 29095, controllerPort: 29096, dataDir: join(dir, 'data'), logDir: dir, pidFile: join(dir, 'pid') }),
+      ).rejects.toThrow(/port 29095 .*in use/);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('starts a broker on 29092 that answers through its advertised port, and stop() frees the port', async () => {
+    const dir = tempDir();
+    // A stable pid file: a broker leaked by an interrupted run is stopped by the next one.
+    const pidFile = join(defaultCacheDir, 'test-broker-29092.pid');
+    // Advertise 29094 and put a TCP proxy there only after the broker is ready: readiness must
+    // not depend on the advertised address.
+    const broker = await startBroker({
+      port: 29092, controllerPort: 29093, advertisedPort: 29094,
+      dataDir: join(dir, 'data'), logDir: join(dir, 'logs'), pidFile,
+    });
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((downstream) => {
+      const upstream = net.connect(29092, '127.0.0.1');
+      for (const s of [downstream, upstream]) {
+        sockets.add(s);
+        s.on('error', () => { downstream.destroy(); upstream.destroy(); });
+      }
+      downstream.pipe(upstream).pipe(downstream);
+    });
+    try {
+      expect(broker.brokers).toBe('127.0.0.1:29094');
+      expect(isAlive(broker.pid)).toBe(true);
+      expect(existsSync(pidFile)).toBe(true);
+      await new Promise<void>((resolve) => proxy.listen(29094, '127.0.0.1', resolve));
+
+      const kafka = client([broker.brokers]);
+      const admin = kafka.admin();
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      await admin.disconnect();
+      expect(cluster.brokers.map((b) => `${b.host}:${b.port}`)).toEqual(['127.0.0.1:29094']);
+
+      const topic = uniqueTopic('start-broker');
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic, messages: [{ value: 'hello' }] }); // auto-created topic
+      await producer.disconnect();
+      const [got] = await consume(kafka, topic, 1);
+      expect(got?.message.value?.toString()).toBe('hello');
+    } finally {
+      for (const s of sockets) s.destroy();
+      proxy.close();
+      await broker.stop();
+    }
+    expect(isAlive(broker.pid)).toBe(false);
+    expect(await portIsFree(29092)).toBe(true);
+    expect(await portIsFree(29093)).toBe(true);
+    expect(existsSync(pidFile)).toBe(false);
+  }, 150_000);
+});
