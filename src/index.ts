@@ -23,3 +23,27 @@ export type { Logger } from './core/logger.js';
 export { systemClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';
 export { TypedEmitter } from './core/events.js';
+export { TopicResolver, DEFAULT_TOPIC_CACHE_SIZE } from './routing/topic-resolver.js';
+export type { TopicResolverOptions, TopicResolverMetrics, ContentRule, ContentRuleValue, TopicPattern, ResolutionLevel } from './routing/topic-resolver.js';
+export { assertValidTopicName, isValidTopicName, topicNameProblem, MAX_TOPIC_NAME_LENGTH } from './routing/topic-names.js';
+export { WildfireTopics, DEFAULT_TOPIC, DEFAULT_TOPIC_PATTERNS, WILDFIRE_SOURCE_RULES, classifyWildfireSource } from './routing/wildfire-sources.js';
+export type { WildfireDataCategory, WildfireSourceRule } from './routing/wildfire-sources.js';
+export { readCoordinates, coordinatesOf, COORDINATE_PROBLEMS } from './routing/coordinates.js';
+export type { Coordinates, CoordinateProblem } from './routing/coordinates.js';
+export { geoGridKey, geoGridCell, geohashKey, sourceIdKey, assertGeohashPrecision, DEFAULT_GEOHASH_PRECISION } from './routing/partition-keys.js';
+export { PartitionKeyer } from './routing/partition-keyer.js';
+export type {
+  PartitionKeyStrategy,
+  PartitionKeyStrategyName,
+  PartitionKeyFunction,
+  PartitionKeyFallbackReason,
+  PartitionKeyerOptions,
+  PartitionKeyerMetrics,
+} from './routing/partition-keyer.js';
+export { composeEnrichers, createEnrichers, enrichBatch, checkContext, defaultEnricher, DEFAULT_ENRICHERS, ENRICHER_NAMES } from './routing/enrichers.js';
+export type { Enricher, EnricherName, EnrichmentContext } from './routing/enrichers.js';
+export { ingestionMetadataEnricher, isoTimestamp } from './routing/ingestion-metadata-enricher.js';
+export type { IngestionMetadata } from './routing/ingestion-metadata-enricher.js';
+export { californiaRelevanceEnricher, isInCalifornia, CALIFORNIA_BOUNDS } from './routing/california-relevance-enricher.js';
+export { wildfireContextEnricher, createWildfireContextEnricher, DEFAULT_FIRE_SEASON_MONTHS } from './routing/wildfire-context-enricher.js';
+export type { WildfireContext, WildfireContextOptions } from './routing/wildfire-context-enricher.js';

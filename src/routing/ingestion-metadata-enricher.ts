@@ -1,0 +1,46 @@
+import type { RecordPayload } from '../core/record.js';
+import { InvalidOptionError } from '../errors.js';
+import type { EnrichmentContext } from './enrichers.js';
+import { copyRecord } from './record-copy.js';
+
+/** The `ingestion_metadata` field added by {@link ingestionMetadataEnricher}. */
+export interface IngestionMetadata {
+  /** Id of the producer instance. */
+  readonly producer_id: string;
+  /** When the record was enriched, ISO 8601 UTC, from the context's clock reading. */
+  readonly ingestion_timestamp: string;
+  /** Id of the source. */
+  readonly source_id: string;
+  /** Human-readable source name (the source id when the context has none). */
+  readonly source_name: string;
+  /** Whether the record came through a real-time or streaming mode. */
+  readonly real_time: boolean;
+}
+
+// One-entry memo: a batch shares one clock reading, so the ISO string is built once per batch.
+let memoNow = Number.NaN;
+let memoIso = '';
+
+/** Formats an epoch-ms time as ISO 8601 UTC; throws {@link InvalidOptionError} for a non-finite time. */
+export function isoTimestamp(now: number): string {
+  if (now !== memoNow) {
+    if (!Number.isFinite(now)) throw new InvalidOptionError('context.now', now, 'must be a finite epoch time in milliseconds');
+    memoIso = new Date(now).toISOString();
+    memoNow = now;
+  }
+  return memoIso;
+}
+
+/** Adds `ingestion_metadata: { producer_id, ingestion_timestamp, source_id, source_name, real_time }`. */
+export function ingestionMetadataEnricher(record: RecordPayload, context: EnrichmentContext): RecordPayload {
+  const ingestion_metadata: IngestionMetadata = {
+    producer_id: context.producerId,
+    ingestion_timestamp: isoTimestamp(context.now),
+    source_id: context.sourceId,
+    source_name: context.sourceName ?? context.sourceId,
+    real_time: context.realTime ?? false,
+  };
+  const out = copyRecord(record);
+  out.ingestion_metadata = ingestion_metadata;
+  return out;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { coordinatesOf, readCoordinates } from '../../src/routing/coordinates.js';
+
+describe('readCoordinates', () => {
+  it('reads latitude/longitude, lat/lon and lat/lng, numbers or numeric strings', () => {
+    expect(readCoordinates({ latitude: 39.7596, longitude: -121.6219 })).toEqual({ latitude: 39.7596, longitude: -121.6219 });
+    expect(readCoordinates({ lat: '39.7596', lon: ' -121.6219 ' })).toEqual({ latitude: 39.7596, longitude: -121.6219 });
+    expect(readCoordinates({ lat: 1, lng: 2 })).toEqual({ latitude: 1, longitude: 2 });
+  });
+
+  it('prefers latitude/longitude and skips null fields', () => {
+    expect(readCoordinates({ latitude: 10, lat: 20, longitude: null, lon: 30 })).toEqual({ latitude: 10, longitude: 30 });
+  });
+
+  it.each([
+    [{}, 'missing'],
+    [{ latitude: 1 }, 'missing'],
+    [{ latitude: null, longitude: 1 }, 'missing'],
+    [{ latitude: Number.NaN, longitude: 1 }, 'invalid'],
+    [{ latitude: 1, longitude: Number.POSITIVE_INFINITY }, 'invalid'],
+    [{ latitude: '', longitude: 1 }, 'invalid'],
+    [{ latitude: 'north', longitude: 1 }, 'invalid'],
+    [{ latitude: true, longitude: 1 }, 'invalid'],
+    [{ latitude: 90.0001, longitude: 1 }, 'out_of_range'],
+    [{ latitude: 0, longitude: -180.5 }, 'out_of_range'],
+  ])('%j → %s', (record, problem) => {
+    expect(readCoordinates(record)).toBe(problem);
+    expect(coordinatesOf(record)).toBeUndefined();
+  });
+
+  it('accepts the exact range edges', () => {
+    expect(readCoordinates({ lat: -90, lon: 180 })).toEqual({ latitude: -90, longitude: 180 });
+    expect(readCoordinates({ lat: 90, lon: -180 })).toEqual({ latitude: 90, longitude: -180 });
+  });
+
+  it('does not throw on a non-object record', () => {
+    expect(readCoordinates(null as never)).toBe('missing');
+  });
+});
