@@ -47,3 +47,25 @@ export type { IngestionMetadata } from './routing/ingestion-metadata-enricher.js
 export { californiaRelevanceEnricher, isInCalifornia, CALIFORNIA_BOUNDS } from './routing/california-relevance-enricher.js';
 export { wildfireContextEnricher, createWildfireContextEnricher, DEFAULT_FIRE_SEASON_MONTHS } from './routing/wildfire-context-enricher.js';
 export type { WildfireContext, WildfireContextOptions } from './routing/wildfire-context-enricher.js';
+export { KafkaJsProducer } from './producer/kafkajs-producer.js';
+export type { EnsureTopicsResult } from './producer/kafkajs-producer.js';
+export type { KafkaJsProducerOptions } from './producer/kafkajs-options.js';
+export type { KafkaLogLevelName } from './producer/kafkajs-logging.js';
+export { DEFAULT_PRODUCER_TIMEOUT_MS, EMPTY_SEND_RESULT } from './producer/record-producer.js';
+export type {
+  RecordProducer,
+  TopicBatch,
+  OutgoingMessage,
+  SendResult,
+  TopicSendResult,
+  PartitionAck,
+  ProducerHealth,
+  ProducerCallOptions,
+} from './producer/record-producer.js';
+export { topicSpecSchema } from './producer/topic-spec.js';
+export type { TopicSpec } from './producer/topic-spec.js';
+export { registerCompressionCodecs, MIN_MAX_DECOMPRESSED_BYTES } from './producer/codecs/register-codecs.js';
+export type { CompressionCodecOptions, RegisteredCodecs } from './producer/codecs/register-codecs.js';
+export { COMPRESSION_NAMES, DEFAULT_MAX_DECOMPRESSED_BYTES } from './producer/codecs/codec.js';
+export type { CompressionName } from './producer/codecs/codec.js';
+export type { ZstdBackendName } from './producer/codecs/zstd-backends.js';

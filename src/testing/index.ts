@@ -4,3 +4,14 @@
  * @packageDocumentation
  */
 export { FakeClock } from './fake-clock.js';
+export { InMemoryProducer } from './in-memory-producer.js';
+export type { InMemoryProducerOptions, StoredMessage } from './in-memory-producer.js';
+export { runProducerContract } from './producer-contract.js';
+export type {
+  ProducerContractHarness,
+  ProducerContractFactory,
+  ProducerContractOptions,
+  ContractTestApi,
+  ContractExpect,
+  ReadBackMessage,
+} from './producer-contract.js';

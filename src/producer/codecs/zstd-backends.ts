@@ -1,0 +1,152 @@
+import * as zlib from 'node:zlib';
+import type * as ZstdNapi from 'zstd-napi';
+import type * as ZstdBinding from 'zstd-napi/binding.js';
+import { codecUnavailable, corruptData, decompressionLimitExceeded } from './codec.js';
+
+/** Which zstd implementation to use; `auto` prefers `node:zlib` (Node >= 22.15) over `zstd-napi`. */
+export type ZstdBackendName = 'auto' | 'node-zlib' | 'zstd-napi';
+
+/** A zstd implementation producing and reading standard zstd frames. */
+export interface ZstdBackend {
+  /** The implementation in use. */
+  readonly name: Exclude<ZstdBackendName, 'auto'>;
+  /** Compresses `data` into one zstd frame at `level`. */
+  compress(data: Buffer, level: number): Promise<Buffer>;
+  /** Decompresses zstd frames; rejects with `CODEC_FAILED` past `maxBytes` or on corrupt data. */
+  decompress(data: Buffer, maxBytes: number): Promise<Buffer>;
+}
+
+/** Callback of the `node:zlib` zstd functions. */
+export type ZlibCallback = (err: Error | null, result: Buffer) => void;
+
+/** Options firestream passes to the `node:zlib` zstd functions. */
+export interface ZlibZstdOptions {
+  /** zstd parameters by numeric id (`constants.ZSTD_c_compressionLevel`, …). */
+  params?: Record<number, number>;
+  /** Largest output allowed; larger fails with `ERR_BUFFER_TOO_LARGE`. */
+  maxOutputLength?: number;
+}
+
+/** The zstd functions of `node:zlib` on Node >= 22.15 (absent from older typings). */
+export interface NodeZlibZstd {
+  /** `zlib.zstdCompress`, when the runtime has it. */
+  zstdCompress?: (data: Buffer, options: ZlibZstdOptions, callback: ZlibCallback) => void;
+  /** `zlib.zstdDecompress`, when the runtime has it. */
+  zstdDecompress?: (data: Buffer, options: ZlibZstdOptions, callback: ZlibCallback) => void;
+  /** `zlib.constants`. */
+  constants: Record<string, number | undefined>;
+}
+
+/** True when this runtime's `node:zlib` has zstd. */
+export function nodeZlibHasZstd(z: NodeZlibZstd = zlib as unknown as NodeZlibZstd): boolean {
+  return typeof z.zstdCompress === 'function' && typeof z.zstdDecompress === 'function' && typeof z.constants.ZSTD_c_compressionLevel === 'number';
+}
+
+/** A backend on `node:zlib` (runs in the libuv thread pool); `z` is injectable for tests. */
+export function createNodeZlibBackend(z: NodeZlibZstd = zlib as unknown as NodeZlibZstd): ZstdBackend {
+  const compressFn = z.zstdCompress;
+  const decompressFn = z.zstdDecompress;
+  const levelParam = z.constants.ZSTD_c_compressionLevel;
+  if (!compressFn || !decompressFn || levelParam === undefined) {
+    throw codecUnavailable('zstd', `node:zlib has no zstd in Node ${process.version} (needs >= 22.15); use the "zstd-napi" backend.`);
+  }
+  const call = (fn: typeof compressFn, data: Buffer, options: ZlibZstdOptions): Promise<Buffer> =>
+    new Promise((resolve, reject) => fn(data, options, (err, out) => (err ? reject(err) : resolve(out))));
+  return {
+    name: 'node-zlib',
+    compress: (data, level) => call(compressFn, data, { params: { [levelParam]: level } }),
+    async decompress(data, maxBytes) {
+      try {
+        return await call(decompressFn, data, { maxOutputLength: maxBytes });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw decompressionLimitExceeded('zstd', maxBytes);
+        throw corruptData('zstd', err instanceof Error ? err.message : String(err), err);
+      }
+    },
+  };
+}
+
+interface NapiModules {
+  napi: typeof ZstdNapi;
+  binding: typeof ZstdBinding;
+}
+
+let napiLoading: Promise<NapiModules> | undefined;
+
+function loadNapi(): Promise<NapiModules> {
+  // A CommonJS module imported from ESM may arrive as its `default` export.
+  const unwrap = <T>(mod: unknown): T => ((mod as { default?: T }).default ?? mod) as T;
+  napiLoading ??= Promise.all([import('zstd-napi'), import('zstd-napi/binding.js')]).then(
+    ([napi, binding]) => ({ napi: unwrap<typeof ZstdNapi>(napi), binding: unwrap<typeof ZstdBinding>(binding) }),
+    (err: unknown) => {
+      napiLoading = undefined;
+      throw codecUnavailable('zstd', 'the "zstd-napi" package could not be loaded and node:zlib has no zstd (Node < 22.15); install zstd-napi or use another codec.', err);
+    },
+  );
+  return napiLoading;
+}
+
+/**
+ * Decompresses with a bounded output: never allocates more than `maxBytes + 1` bytes of output,
+ * whatever size the frame header declares.
+ */
+function boundedDecompress(binding: typeof ZstdBinding, dctx: ZstdBinding.DCtx, data: Buffer, maxBytes: number): Buffer {
+  const declared = data.length >= 4 ? binding.getFrameContentSize(data) : null;
+  if (declared !== null && declared > maxBytes) throw decompressionLimitExceeded('zstd', maxBytes, declared);
+  const step = binding.dStreamOutSize();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let remaining: Buffer = data;
+  let frameOpen = 0;
+  dctx.reset(binding.ResetDirective.sessionOnly);
+  for (;;) {
+    const size = Math.min(Math.max(step, declared ?? remaining.length * 4), maxBytes - total + 1);
+    const out = Buffer.allocUnsafe(size);
+    const [ret, produced, consumed] = dctx.decompressStream(out, remaining);
+    if (produced > 0 || consumed > 0) frameOpen = ret; // a call that made no progress only hints at a next frame
+    total += produced;
+    if (total > maxBytes) throw decompressionLimitExceeded('zstd', maxBytes, total);
+    if (produced > 0) chunks.push(out.subarray(0, produced));
+    remaining = remaining.subarray(consumed);
+    if (remaining.length === 0 && produced < size) break;
+    if (produced === 0 && consumed === 0) throw corruptData('zstd', 'decompression made no progress');
+  }
+  if (frameOpen !== 0) throw corruptData('zstd', 'truncated frame');
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+}
+
+/** A backend on the `zstd-napi` native package, loaded on first use. */
+export function createNapiBackend(): ZstdBackend {
+  const compressors = new Map<number, ZstdNapi.Compressor>();
+  let dctx: ZstdBinding.DCtx | undefined;
+  return {
+    name: 'zstd-napi',
+    async compress(data, level) {
+      const { napi } = await loadNapi();
+      let compressor = compressors.get(level);
+      if (!compressor) {
+        compressor = new napi.Compressor();
+        compressor.setParameters({ compressionLevel: level });
+        compressors.set(level, compressor);
+      }
+      return compressor.compress(data);
+    },
+    async decompress(data, maxBytes) {
+      const { binding } = await loadNapi();
+      dctx ??= new binding.DCtx();
+      try {
+        return boundedDecompress(binding, dctx, data, maxBytes);
+      } catch (err) {
+        if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('FIRESTREAM_')) throw err;
+        throw corruptData('zstd', err instanceof Error ? err.message : String(err), err);
+      }
+    },
+  };
+}
+
+/** Picks a backend: `auto` uses node:zlib when it has zstd, zstd-napi otherwise. */
+export function selectZstdBackend(name: ZstdBackendName = 'auto'): ZstdBackend {
+  if (name === 'node-zlib') return createNodeZlibBackend();
+  if (name === 'zstd-napi') return createNapiBackend();
+  return nodeZlibHasZstd() ? createNodeZlibBackend() : createNapiBackend();
+}

@@ -1,0 +1,57 @@
+import kafkajs from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/core/logger.js';
+import { createKafkaLogCreator, redact } from '../../src/producer/kafkajs-logging.js';
+
+const { logLevel } = kafkajs;
+
+function recordingLogger(): Logger & { lines: [string, object, string | undefined][] } {
+  const lines: [string, object, string | undefined][] = [];
+  const at = (level: string) => (obj: object, msg?: string) => void lines.push([level, obj, msg]);
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+describe('kafkajs log mapping', () => {
+  it('routes each kafkajs level to the matching logger method with its namespace and fields', () => {
+    const logger = recordingLogger();
+    const log = createKafkaLogCreator(logger)(logLevel.INFO);
+    const entry = (level: number, message: string) => ({ namespace: 'Producer', level, label: '', log: { timestamp: 'now', message, broker: 'b:9092' } });
+    log(entry(logLevel.ERROR, 'e'));
+    log(entry(logLevel.WARN, 'w'));
+    log(entry(logLevel.INFO, 'i'));
+    log(entry(logLevel.DEBUG, 'd'));
+    expect(logger.lines).toEqual([
+      ['error', { component: 'kafkajs', namespace: 'Producer', broker: 'b:9092' }, 'e'],
+      ['warn', { component: 'kafkajs', namespace: 'Producer', broker: 'b:9092' }, 'w'],
+      ['info', { component: 'kafkajs', namespace: 'Producer', broker: 'b:9092' }, 'i'],
+      ['debug', { component: 'kafkajs', namespace: 'Producer', broker: 'b:9092' }, 'd'],
+    ]);
+  });
+
+  it('never writes SASL credentials', () => {
+    const logger = recordingLogger();
+    const log = createKafkaLogCreator(logger)(logLevel.DEBUG);
+    log({
+      namespace: 'SASLPlainAuthenticator',
+      level: logLevel.DEBUG,
+      label: '',
+      log: { timestamp: 'now', message: 'auth', sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' }, request: { password: 'hunter2', secretAccessKey: 'AKIA' } },
+    });
+    expect(JSON.stringify(logger.lines)).not.toContain('hunter2');
+    expect(JSON.stringify(logger.lines)).not.toContain('AKIA');
+  });
+
+  it('keeps kafkajs running when the logger throws', () => {
+    const throwing: Logger = { debug: () => { throw new Error('x'); }, info: () => { throw new Error('x'); }, warn: () => { throw new Error('x'); }, error: () => { throw new Error('x'); } };
+    const log = createKafkaLogCreator(throwing)(logLevel.INFO);
+    expect(() => log({ namespace: 'n', level: logLevel.ERROR, label: '', log: { timestamp: 't', message: 'm' } })).not.toThrow();
+  });
+
+  it('redacts nested credential-like keys and flattens errors', () => {
+    expect(redact({ a: { token: 't', ok: 1 }, list: [{ password: 'p' }], err: new Error('bad') })).toEqual({
+      a: { token: '[redacted]', ok: 1 },
+      list: [{ password: '[redacted]' }],
+      err: { name: 'Error', message: 'bad' },
+    });
+  });
+});

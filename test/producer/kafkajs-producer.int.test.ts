@@ -1,0 +1,108 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Admin } from 'kafkajs';
+import { ErrorCodes } from '../../src/errors.js';
+import { KafkaJsProducer } from '../../src/producer/kafkajs-producer.js';
+import { runProducerContract } from '../../src/testing/producer-contract.js';
+import { kafkaBrokers, uniqueTopic } from '../helpers/kafka.js';
+import { readBack, testKafka } from './kafka-read-back.js';
+
+let admin: Admin;
+const kafka = () => testKafka(kafkaBrokers());
+
+runProducerContract(
+  'KafkaJsProducer',
+  () => ({
+    producer: new KafkaJsProducer({ brokers: kafkaBrokers(), clientId: 'contract' }),
+    newTopic: async () => {
+      const topic = uniqueTopic('contract');
+      await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+      return topic;
+    },
+    readBack: (topic, count) => readBack(kafka(), topic, count),
+  }),
+  { describe, it, expect, beforeAll, afterAll },
+  {
+    timeoutMs: 60_000,
+    setup: async () => {
+      admin = kafka().admin();
+      await admin.connect();
+    },
+    teardown: async () => {
+      await admin.disconnect();
+    },
+  },
+);
+
+describe('KafkaJsProducer against a real broker', () => {
+  it('creates missing topics with their settings and reports existing ones', async () => {
+    const producer = new KafkaJsProducer({ brokers: kafkaBrokers() });
+    const name = uniqueTopic('ensure');
+    const spec = { name, partitions: 4, compression: 'zstd' as const, retentionMs: 3_600_000, maxMessageBytes: 2_000_000 };
+    try {
+      expect(await producer.ensureTopics([spec])).toEqual({ created: [name], existing: [] });
+      expect(await producer.ensureTopics([spec])).toEqual({ created: [], existing: [name] });
+      const admin = testKafka(kafkaBrokers()).admin();
+      await admin.connect();
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [name] });
+        expect(meta.topics[0]?.partitions).toHaveLength(4);
+        const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name, configNames: ['retention.ms', 'max.message.bytes'] }] });
+        const entries = Object.fromEntries((configs.resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
+        expect(entries).toEqual({ 'retention.ms': '3600000', 'max.message.bytes': '2000000' });
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('lands every message of concurrent sends on an idempotent producer', async () => {
+    const producer = new KafkaJsProducer({ brokers: kafkaBrokers(), idempotent: true, defaultCompression: 'lz4' });
+    const topic = uniqueTopic('idempotent');
+    await producer.ensureTopics([{ name: topic, partitions: 1 }]);
+    await producer.connect();
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => producer.send([{ topic, messages: [{ key: String(i), value: `m${i}` }] }])));
+      const offsets = new Set(results.map((r) => r.topics[0]?.partitions[0]?.baseOffset));
+      expect(offsets.size).toBe(20);
+      const back = await readBack(testKafka(kafkaBrokers()), topic, 20);
+      expect(back.map((m) => m.value?.toString()).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('fails to connect to an unreachable broker with a retryable PRODUCER_CONNECT_FAILED, and disconnects at once', async () => {
+    const producer = new KafkaJsProducer({ brokers: ['127.0.0.1:1'], connectionTimeoutMs: 500, clientRetries: 0 });
+    const started = performance.now();
+    const err = await producer.connect({ timeoutMs: 5_000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCodes.PRODUCER_CONNECT_FAILED, retryable: true });
+    expect(await producer.healthCheck()).toMatchObject({ healthy: false, connected: false });
+    await producer.disconnect();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('bounds a connect to a broker that never answers with PRODUCER_TIMEOUT', async () => {
+    // A TCP server that accepts connections and never replies: kafkajs waits for its first response.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const producer = new KafkaJsProducer({ brokers: [`127.0.0.1:${port}`], requestTimeoutMs: 10_000, clientRetries: 0 });
+    try {
+      const started = performance.now();
+      const err = await producer.connect({ timeoutMs: 300 }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: ErrorCodes.PRODUCER_TIMEOUT, retryable: true });
+      expect(performance.now() - started).toBeLessThan(2_000);
+      const stopping = performance.now();
+      await producer.disconnect({ timeoutMs: 1_000 });
+      expect(performance.now() - stopping).toBeLessThan(1_500);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
