@@ -69,3 +69,10 @@ export type { CompressionCodecOptions, RegisteredCodecs } from './producer/codec
 export { COMPRESSION_NAMES, DEFAULT_MAX_DECOMPRESSED_BYTES } from './producer/codecs/codec.js';
 export type { CompressionName } from './producer/codecs/codec.js';
 export type { ZstdBackendName } from './producer/codecs/zstd-backends.js';
+export { loadConfig, resolveConfig } from './config/load-config.js';
+export type { LoadConfigOptions, ResolveConfigOptions } from './config/load-config.js';
+export { redactConfig, REDACTED } from './config/redact.js';
+export { ENV_PREFIX, CONFIG_PATH_ENV } from './config/env-overrides.js';
+export { CONFIG_FILE_EXTENSIONS, readConfigFile } from './config/read-config-file.js';
+export { StreamConfigSchema, DEFAULT_TOPICS, DEFAULT_PRIORITY_RULES, DEFAULT_CRITICAL_ALLOW_LIST, TopicSpecSchema, topicNameSchema } from './config/schema/index.js';
+export type { StreamConfig, StreamConfigInput, SourceConfig, TopicConfig } from './config/schema/index.js';

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { positiveDurationMs, positiveInt, positiveNumber } from './common.js';
+
+/** Lag-based throttling of the sender: delay = baseDelayMs × adjustmentFactor^level. */
+export const ThrottlingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Delay sends while consumers lag behind.'),
+    targetConsumerLag: positiveInt().default(1_000).describe('Consumer lag (records) above which sends are delayed by moderateDelayMs.'),
+    criticalConsumerLag: positiveInt().default(5_000).describe('Consumer lag (records) above which the delay grows exponentially.'),
+    moderateDelayMs: positiveDurationMs().default(1_000).describe('Delay while the lag is between target and critical, in ms.'),
+    baseDelayMs: positiveDurationMs().default(1_000).describe('Delay at backoff level 0 above critical lag, in ms.'),
+    adjustmentFactor: z.number().min(1).default(1.5).describe('Backoff multiplier per level (delay = baseDelayMs × adjustmentFactor^level).'),
+    maxBackoffLevel: z.int().min(0).max(30).default(5).describe('Highest backoff level (5 gives about 7.6 s with the defaults).'),
+    windowMs: positiveDurationMs().default(60_000).describe('Sliding window of lag samples, in ms.'),
+    maxSamples: positiveInt().default(100).describe('Most lag samples kept in the window.'),
+    recoveryChecks: positiveInt().default(10).describe('Consecutive low-lag checks before the backoff level resets.'),
+    minSendRate: positiveNumber().optional().describe('Lowest send rate in records per second, even when throttled; none by default.'),
+    maxSendRate: positiveNumber().optional().describe('Highest send rate in records per second; none by default.'),
+    consumerGroupId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Consumer group whose lag is read from the brokers; without it the lag is estimated from queue fill.'),
+  })
+  .superRefine((t, ctx) => {
+    if (t.targetConsumerLag >= t.criticalConsumerLag) {
+      ctx.addIssue({ code: 'custom', path: ['targetConsumerLag'], message: `must be less than throttling.criticalConsumerLag (${t.criticalConsumerLag})` });
+    }
+    if (t.minSendRate !== undefined && t.maxSendRate !== undefined && t.minSendRate > t.maxSendRate) {
+      ctx.addIssue({ code: 'custom', path: ['minSendRate'], message: `must not exceed throttling.maxSendRate (${t.maxSendRate})` });
+    }
+  });
