@@ -76,3 +76,4 @@ export { ENV_PREFIX, CONFIG_PATH_ENV } from './config/env-overrides.js';
 export { CONFIG_FILE_EXTENSIONS, readConfigFile } from './config/read-config-file.js';
 export { StreamConfigSchema, DEFAULT_TOPICS, DEFAULT_PRIORITY_RULES, DEFAULT_CRITICAL_ALLOW_LIST, TopicSpecSchema, topicNameSchema } from './config/schema/index.js';
 export type { StreamConfig, StreamConfigInput, SourceConfig, TopicConfig } from './config/schema/index.js';
+export { kafkaJsProducerOptionsFromConfig, topicResolverOptionsFromConfig, partitionKeyerOptionsFromConfig, enricherFromConfig } from './config/component-options.js';
