@@ -37,6 +37,15 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 /**
+ * True for the errors kafkajs logs while `ensureTopics` waits for new partitions: the producer
+ * sends no ListOffsets request of its own, and a failed probe of a partition that is not writable
+ * yet is expected, so it goes to debug rather than alarming an operator.
+ */
+function isReadinessProbe(namespace: string, message: string): boolean {
+  return namespace === 'Connection' && message.startsWith('Response ListOffsets');
+}
+
+/**
  * A kafkajs `logCreator` that writes to a firestream {@link Logger}: kafkajs levels map to the
  * logger's methods, each entry carries `{ component: 'kafkajs', namespace, ...fields }`, and
  * fields whose key looks like a credential (password, secret, token, sasl, …) are redacted, so
@@ -49,7 +58,8 @@ export function createKafkaLogCreator(logger: Logger): KafkaLogCreator {
       const obj = { component: 'kafkajs', namespace, ...(redact(fields) as Record<string, unknown>) };
       const text = typeof message === 'string' ? message : String(message);
       try {
-        if (level === KafkaLogLevel.ERROR) logger.error(obj, text);
+        if (isReadinessProbe(namespace, text)) logger.debug(obj, text);
+        else if (level === KafkaLogLevel.ERROR) logger.error(obj, text);
         else if (level === KafkaLogLevel.WARN) logger.warn(obj, text);
         else if (level === KafkaLogLevel.INFO) logger.info(obj, text);
         else logger.debug(obj, text);

@@ -10,6 +10,7 @@ import type { KafkaJsProducerOptions, ResolvedKafkaJsOptions } from './kafkajs-o
 import { EMPTY_SEND_RESULT } from './record-producer.js';
 import type { ProducerCallOptions, ProducerHealth, RecordProducer, SendResult, TopicBatch } from './record-producer.js';
 import { buildSendResult, planSend } from './send-plan.js';
+import { waitUntilWritable } from './topic-readiness.js';
 import { resolveTopicSpecs, topicConfigEntries } from './topic-spec.js';
 import type { TopicSpec } from './topic-spec.js';
 
@@ -156,13 +157,15 @@ export class KafkaJsProducer implements RecordProducer {
   /**
    * Creates the topics that do not exist yet (partitions, replication factor, `retention.ms`,
    * `max.message.bytes`) and leaves existing ones unchanged. A spec's `compression` becomes the
-   * topic's codec unless `topicCompression` names the topic. Needs no prior `connect()`.
+   * topic's codec unless `topicCompression` names the topic. Needs no prior `connect()`. Resolves
+   * once every partition of the created topics accepts writes, so a first send right after it
+   * is not retried (a retry of a non-idempotent send can write a partition twice).
    */
   async ensureTopics(specs: readonly TopicSpec[], options: ProducerCallOptions = {}): Promise<EnsureTopicsResult> {
     const resolved = resolveTopicSpecs(specs);
     for (const spec of resolved) this.#specCompression.set(spec.name, spec.compression);
     if (resolved.length === 0) return Object.freeze({ created: [], existing: [] });
-    const work = async (): Promise<EnsureTopicsResult> => {
+    const work = async (signal: AbortSignal): Promise<EnsureTopicsResult> => {
       const admin = await this.#adminClient();
       const present = new Set(await admin.listTopics());
       const missing = resolved.filter((s) => !present.has(s.name));
@@ -179,6 +182,7 @@ export class KafkaJsProducer implements RecordProducer {
           })),
         });
         created.push(...missing.map((s) => s.name));
+        await waitUntilWritable(admin, created, signal);
       }
       const existing = resolved.filter((s) => present.has(s.name)).map((s) => s.name);
       if (created.length > 0) this.#options.logger.info({ component: 'producer', created }, 'Created Kafka topics');

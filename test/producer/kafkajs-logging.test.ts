@@ -28,6 +28,18 @@ describe('kafkajs log mapping', () => {
     ]);
   });
 
+  it('logs failed ListOffsets probes of new topics at debug, other connection errors at error', () => {
+    const logger = recordingLogger();
+    const log = createKafkaLogCreator(logger)(logLevel.INFO);
+    const entry = (message: string) => ({ namespace: 'Connection', level: logLevel.ERROR, label: '', log: { timestamp: 'now', message } });
+    log(entry('Response ListOffsets(key: 2, version: 3)'));
+    log(entry('Response Produce(key: 0, version: 7)'));
+    expect(logger.lines.map(([level, , msg]) => [level, msg])).toEqual([
+      ['debug', 'Response ListOffsets(key: 2, version: 3)'],
+      ['error', 'Response Produce(key: 0, version: 7)'],
+    ]);
+  });
+
   it('never writes SASL credentials', () => {
     const logger = recordingLogger();
     const log = createKafkaLogCreator(logger)(logLevel.DEBUG);

@@ -59,6 +59,32 @@ describe('KafkaJsProducer against a real broker', () => {
     }
   });
 
+  it('writes a first send right after ensureTopics once: no retry, no duplicate, on new many-partition topics', async () => {
+    const errors: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_o: object, msg?: string) => void errors.push(String(msg)) };
+    const producer = new KafkaJsProducer({ brokers: kafkaBrokers(), logger });
+    // The partition counts of the wildfire preset: the broker needs a moment after creating them
+    // before it accepts writes, and a send in that window used to be retried and written twice.
+    const topics = [6, 12, 16, 10, 8, 3, 3, 3].map((partitions, i) => ({ name: uniqueTopic(`fresh-${i}`), partitions }));
+    const admin = testKafka(kafkaBrokers()).admin();
+    const messages = Array.from({ length: 240 }, (_, i) => ({ key: `k${i % 37}`, value: `v${i}` }));
+    try {
+      await producer.ensureTopics(topics);
+      await producer.connect();
+      for (const { name } of topics) expect((await producer.send([{ topic: name, messages }])).messageCount).toBe(240);
+      await admin.connect();
+      for (const { name, partitions } of topics) {
+        const offsets = await admin.fetchTopicOffsets(name);
+        expect(offsets).toHaveLength(partitions);
+        expect({ name, written: offsets.reduce((n, p) => n + Number(p.high), 0) }).toEqual({ name, written: 240 });
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await admin.disconnect();
+      await producer.disconnect();
+    }
+  });
+
   it('lands every message of concurrent sends on an idempotent producer', async () => {
     const producer = new KafkaJsProducer({ brokers: kafkaBrokers(), idempotent: true, defaultCompression: 'lz4' });
     const topic = uniqueTopic('idempotent');
