@@ -2,13 +2,10 @@
  * Codec benchmark: compress/decompress throughput and ratio on Kafka-sized batches of FIRMS-like
  * JSON records (about 250 bytes each, about 64 KiB per batch).
  *
- * Run with `npx tsx bench/codecs.ts`. Prints a table and writes bench/results/codecs-<timestamp>.json.
+ * Run with `npm run bench -- codecs`. Prints a table and writes bench/results/codecs-<timestamp>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { printTable, writeResult } from './report.js';
 import { createLz4Codec } from '../src/producer/codecs/lz4-codec.js';
 import { createNapiBackend } from '../src/producer/codecs/zstd-backends.js';
 
@@ -125,7 +122,8 @@ async function measure(codec: Codec, batches: Buffer[]): Promise<Row> {
   };
 }
 
-async function main(): Promise<void> {
+/** Runs the codec scenario: prints a table and writes a JSON result. */
+export async function runCodecsBench(): Promise<void> {
   const { batches, recordBytes, records } = makeBatches();
   const lz4 = createLz4Codec(MAX);
   const napi = createNapiBackend();
@@ -143,35 +141,8 @@ async function main(): Promise<void> {
   for (const codec of codecs) rows.push(await measure(codec, batches));
 
   const header = ['codec', 'compress MB/s', 'decompress MB/s', 'ratio', 'saved %', 'ms/64KiB in', 'ms/64KiB out'];
-  const lines = rows.map((r) => [r.codec, r.compressMBps, r.decompressMBps, r.ratio, r.savedPercent, r.compressMsPerBatch, r.decompressMsPerBatch].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(`${records} records, mean ${(recordBytes / records).toFixed(0)} bytes; ${BATCHES} batches of ~${BATCH_BYTES / 1024} KiB; Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'}`);
-  console.log(fmt(header));
-  for (const l of lines) console.log(fmt(l));
-
-  const here = dirname(fileURLToPath(import.meta.url));
-  const out = join(here, 'results', `codecs-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(
-    out,
-    `${JSON.stringify(
-      {
-        node: process.version,
-        cpu: cpus()[0]?.model,
-        cores: cpus().length,
-        zlibDefaultLevel: zlibConstants.Z_DEFAULT_COMPRESSION,
-        batchBytes: BATCH_BYTES,
-        batches: BATCHES,
-        records,
-        meanRecordBytes: Math.round(recordBytes / records),
-        results: rows,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`wrote ${out}`);
+  console.log(`${records} records, mean ${(recordBytes / records).toFixed(0)} bytes; ${BATCHES} batches of ~${BATCH_BYTES / 1024} KiB`);
+  printTable(header, rows.map((r) => [r.codec, r.compressMBps, r.decompressMBps, r.ratio, r.savedPercent, r.compressMsPerBatch, r.decompressMsPerBatch]));
+  const settings = { zlibDefaultLevel: zlibConstants.Z_DEFAULT_COMPRESSION, batchBytes: BATCH_BYTES, batches: BATCHES, records, meanRecordBytes: Math.round(recordBytes / records) };
+  console.log(`wrote ${writeResult('codecs', { settings, results: rows })}`);
 }
-
-await main();
