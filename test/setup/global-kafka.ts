@@ -1,8 +1,10 @@
 // Vitest global setup of the `integration` project. With KAFKA_BROKERS set it uses that cluster as
 // is; otherwise it fetches the Kafka jars (first run only), starts a single-node broker on
-// 127.0.0.1:9092 (controller 9093) with an empty data dir, exports KAFKA_BROKERS to the test
+// 127.0.0.1:9092 (controller 9093; free ports when those are taken) with an empty data dir, exports KAFKA_BROKERS to the test
 // workers and stops the broker on teardown or when the test process is interrupted.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { defaultCacheDir, ensureJars, startBroker, stopBroker } from '../../scripts/kafka/broker.mjs';
 
@@ -41,6 +43,20 @@ function stopBrokerOnExit(pidFile: string): () => void {
   return unhook;
 }
 
+/** Resolves `preferred` when nothing listens on it on 127.0.0.1, else a free port the OS picks. */
+function portFor(preferred: number): Promise<number> {
+  const tryListen = (port: number): Promise<number | undefined> =>
+    new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(port, '127.0.0.1', () => {
+        const { port: bound } = server.address() as AddressInfo;
+        server.close(() => resolve(bound));
+      });
+    });
+  return tryListen(preferred).then((port) => port ?? tryListen(0).then((p) => p ?? preferred));
+}
+
 /** Starts the test broker unless KAFKA_BROKERS names one; resolves the teardown. */
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.KAFKA_BROKERS) return async () => {};
@@ -56,11 +72,16 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (stale) log(`stopped a test broker left over from an interrupted run (pid ${stale})`);
   rmSync(dataDir, { recursive: true, force: true });
 
+  // A developer's own broker (`npm run kafka:start`) may hold 9092: then the tests take free ports.
+  const port = await portFor(PORT);
+  const controllerPort = await portFor(port === PORT ? CONTROLLER_PORT : 0);
+  if (port !== PORT) log(`127.0.0.1:${PORT} is in use; the test broker listens on ${port} instead`);
+
   const unhook = stopBrokerOnExit(pidFile);
   try {
     const broker = await startBroker({
-      port: PORT,
-      controllerPort: CONTROLLER_PORT,
+      port,
+      controllerPort,
       dataDir,
       logDir: join(defaultCacheDir, `test-logs-${PORT}`),
       pidFile,
