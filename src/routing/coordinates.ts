@@ -11,7 +11,8 @@ export interface Coordinates {
 /**
  * Why a record has no usable position:
  * `missing` — no latitude or no longitude field (or `null`);
- * `invalid` — a field is not a number or numeric string, or is NaN/±Infinity;
+ * `invalid` — a field is not a number or a decimal string (`"0x10"`, `"1e"`, `""` are not), is
+ * NaN/±Infinity, or cannot be read (a getter or Proxy trap throws);
  * `out_of_range` — latitude outside [−90, 90] or longitude outside [−180, 180].
  */
 export type CoordinateProblem = 'missing' | 'invalid' | 'out_of_range';
@@ -21,13 +22,20 @@ export const COORDINATE_PROBLEMS: readonly CoordinateProblem[] = Object.freeze([
 
 /**
  * Reads a record's position from `latitude`/`longitude`, or `lat`/`lon`, or `lat`/`lng`
- * (numbers, or strings holding a number). Returns the coordinates, or the reason there are none.
- * Never throws.
+ * (numbers, or strings holding a decimal number such as `"-121.6219"` or `"3.97e1"`, surrounding
+ * whitespace allowed). Returns the coordinates, or the reason there are none. Never throws.
  */
 export function readCoordinates(record: RecordPayload): Coordinates | CoordinateProblem {
   if (record === null || typeof record !== 'object') return 'missing';
-  const rawLat = pick(record, 'latitude', 'lat');
-  const rawLon = pick(record, 'longitude', 'lon', 'lng');
+  let rawLat: unknown;
+  let rawLon: unknown;
+  try {
+    rawLat = pick(record, 'latitude', 'lat');
+    rawLon = pick(record, 'longitude', 'lon', 'lng');
+  } catch {
+    // A getter or Proxy trap that throws: the record has no readable position.
+    return 'invalid';
+  }
   if (rawLat === undefined || rawLon === undefined) return 'missing';
   const latitude = toNumber(rawLat);
   const longitude = toNumber(rawLon);
@@ -51,9 +59,15 @@ function pick(record: RecordPayload, ...names: string[]): unknown {
   return undefined;
 }
 
+// Decimal text only: optional sign, digits with an optional fraction, optional exponent. Number()
+// alone would also take "0x10", "0b1", "0o7" (16, 1, 7), "" and "  " (0), and "Infinity".
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
-  // Number('') and Number('  ') are 0: an empty string is not a position.
-  if (typeof value === 'string' && value.trim().length > 0) return Number(value);
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (DECIMAL.test(text)) return Number(text);
+  }
   return Number.NaN;
 }

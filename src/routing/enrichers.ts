@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { RecordPayload } from '../core/record.js';
 import { californiaRelevanceEnricher } from './california-relevance-enricher.js';
-import { ingestionMetadataEnricher } from './ingestion-metadata-enricher.js';
+import { createIngestionMetadataEnricher } from './ingestion-metadata-enricher.js';
 import { wildfireContextEnricher } from './wildfire-context-enricher.js';
 import { copyRecord } from './record-copy.js';
 
@@ -32,10 +32,11 @@ export type Enricher = (record: RecordPayload, context: EnrichmentContext) => Re
 /** Names of the built-in enrichers, as used in configuration. */
 export type EnricherName = 'ingestion_metadata' | 'california_relevance' | 'wildfire_context';
 
-const BUILT_IN: Readonly<Record<EnricherName, Enricher>> = Object.freeze({
-  ingestion_metadata: ingestionMetadataEnricher,
-  california_relevance: californiaRelevanceEnricher,
-  wildfire_context: wildfireContextEnricher,
+// Factories, so an enricher with state (the timestamp memo) is never shared between callers.
+const BUILT_IN: Readonly<Record<EnricherName, () => Enricher>> = Object.freeze({
+  ingestion_metadata: createIngestionMetadataEnricher,
+  california_relevance: () => californiaRelevanceEnricher,
+  wildfire_context: () => wildfireContextEnricher,
 });
 
 /** Every built-in enricher name. */
@@ -45,7 +46,8 @@ export const ENRICHER_NAMES: readonly EnricherName[] = Object.freeze(Object.keys
 export const DEFAULT_ENRICHERS: readonly EnricherName[] = Object.freeze(['ingestion_metadata', 'california_relevance', 'wildfire_context']);
 
 /**
- * Builds the enrichers named in configuration, in the given order.
+ * Builds the enrichers named in configuration, in the given order. Each call builds new ones: no
+ * state is shared with the enrichers of another call.
  *
  * @throws {@link InvalidOptionError} naming the position and value of an unknown name.
  */
@@ -55,7 +57,7 @@ export function createEnrichers(names: readonly string[] = DEFAULT_ENRICHERS): E
     if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(BUILT_IN, name)) {
       throw new InvalidOptionError(`enrichers[${i}]`, name, `must be one of ${ENRICHER_NAMES.map((n) => `"${n}"`).join(', ')}`);
     }
-    return BUILT_IN[name as EnricherName];
+    return BUILT_IN[name as EnricherName]();
   });
 }
 

@@ -1,6 +1,6 @@
 import type { RecordPayload } from '../core/record.js';
 import { InvalidOptionError } from '../errors.js';
-import type { EnrichmentContext } from './enrichers.js';
+import type { Enricher, EnrichmentContext } from './enrichers.js';
 import { copyRecord } from './record-copy.js';
 
 /** The `ingestion_metadata` field added by {@link ingestionMetadataEnricher}. */
@@ -17,25 +17,16 @@ export interface IngestionMetadata {
   readonly real_time: boolean;
 }
 
-// One-entry memo: a batch shares one clock reading, so the ISO string is built once per batch.
-let memoNow = Number.NaN;
-let memoIso = '';
-
 /** Formats an epoch-ms time as ISO 8601 UTC; throws {@link InvalidOptionError} for a non-finite time. */
 export function isoTimestamp(now: number): string {
-  if (now !== memoNow) {
-    if (!Number.isFinite(now)) throw new InvalidOptionError('context.now', now, 'must be a finite epoch time in milliseconds');
-    memoIso = new Date(now).toISOString();
-    memoNow = now;
-  }
-  return memoIso;
+  if (!Number.isFinite(now)) throw new InvalidOptionError('context.now', now, 'must be a finite epoch time in milliseconds');
+  return new Date(now).toISOString();
 }
 
-/** Adds `ingestion_metadata: { producer_id, ingestion_timestamp, source_id, source_name, real_time }`. */
-export function ingestionMetadataEnricher(record: RecordPayload, context: EnrichmentContext): RecordPayload {
+function withMetadata(record: RecordPayload, context: EnrichmentContext, timestamp: string): RecordPayload {
   const ingestion_metadata: IngestionMetadata = {
     producer_id: context.producerId,
-    ingestion_timestamp: isoTimestamp(context.now),
+    ingestion_timestamp: timestamp,
     source_id: context.sourceId,
     source_name: context.sourceName ?? context.sourceId,
     real_time: context.realTime ?? false,
@@ -43,4 +34,29 @@ export function ingestionMetadataEnricher(record: RecordPayload, context: Enrich
   const out = copyRecord(record);
   out.ingestion_metadata = ingestion_metadata;
   return out;
+}
+
+/**
+ * Adds `ingestion_metadata: { producer_id, ingestion_timestamp, source_id, source_name, real_time }`.
+ * Stateless; the enrichers that `createEnrichers` builds format each batch's clock reading once.
+ */
+export function ingestionMetadataEnricher(record: RecordPayload, context: EnrichmentContext): RecordPayload {
+  return withMetadata(record, context, isoTimestamp(context.now));
+}
+
+/**
+ * A new {@link ingestionMetadataEnricher} with its own one-entry memo of the last clock reading
+ * and its ISO string: a batch shares one reading, so the string is built once per batch. The memo
+ * belongs to the returned function only (`createEnrichers` builds one per call).
+ */
+export function createIngestionMetadataEnricher(): Enricher {
+  let memoNow = Number.NaN;
+  let memoIso = '';
+  return (record, context) => {
+    if (context.now !== memoNow) {
+      memoIso = isoTimestamp(context.now);
+      memoNow = context.now;
+    }
+    return withMetadata(record, context, memoIso);
+  };
 }

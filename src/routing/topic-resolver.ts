@@ -66,6 +66,9 @@ export interface TopicResolverMetrics {
 /** Default {@link TopicResolverOptions.cacheSize}. */
 export const DEFAULT_TOPIC_CACHE_SIZE = 10_000;
 
+// How many source ids that fell to the default topic are remembered, so each is logged once.
+const LOGGED_DEFAULT_SOURCES = 10_000;
+
 interface SourceResolution {
   readonly topic: string;
   readonly level: Exclude<ResolutionLevel, 'content'>;
@@ -87,6 +90,7 @@ export class TopicResolver {
   readonly #cacheSize: number;
   readonly #logger: Logger;
   readonly #cache = new Map<string, SourceResolution>();
+  readonly #loggedDefault = new Set<string>();
   readonly #topicUsage = new Map<string, number>();
   readonly #byLevel: Record<ResolutionLevel, number> = { custom: 0, content: 0, pattern: 0, default: 0 };
   #resolutions = 0;
@@ -212,8 +216,20 @@ export class TopicResolver {
     for (const { regex, topic } of this.#patterns) {
       if (regex.test(sourceId)) return { topic, level: 'pattern' };
     }
-    this.#logger.debug({ sourceId, topic: this.#defaultTopic }, 'firestream:routing: no mapping or pattern matches the source; using the default topic');
+    this.#logDefault(sourceId);
     return { topic: this.#defaultTopic, level: 'default' };
+  }
+
+  // Once per source id, whatever the cache does (eviction, cacheSize 0); the memory of logged ids
+  // is bounded too, its oldest id forgotten first.
+  #logDefault(sourceId: string): void {
+    if (this.#loggedDefault.has(sourceId)) return;
+    if (this.#loggedDefault.size >= LOGGED_DEFAULT_SOURCES) {
+      const oldest = this.#loggedDefault.values().next();
+      if (oldest.done !== true) this.#loggedDefault.delete(oldest.value);
+    }
+    this.#loggedDefault.add(sourceId);
+    this.#logger.debug({ sourceId, topic: this.#defaultTopic }, 'firestream:routing: no mapping or pattern matches the source; using the default topic (logged once per source)');
   }
 
   #matchContent(record: RecordPayload): string | undefined {

@@ -61,6 +61,10 @@ export function compileContentRules(rules: readonly ContentRule[] | undefined): 
     if (equals !== null && t !== 'string' && t !== 'number' && t !== 'boolean') {
       throw new InvalidOptionError(`${option}.equals`, equals, 'must be a string, number, boolean or null');
     }
+    // `===` never matches NaN, so such a rule could never fire; ±Infinity never comes out of JSON.
+    if (t === 'number' && !Number.isFinite(equals)) {
+      throw new InvalidOptionError(`${option}.equals`, equals, 'must be a finite number (NaN never equals anything, and ±Infinity is not a field value)');
+    }
     return { path: field.split('.'), equals: equals as ContentRuleValue, topic: assertValidTopicName(topic, `${option}.topic`) };
   });
 }

@@ -28,6 +28,24 @@ describe('readCoordinates', () => {
     expect(coordinatesOf(record)).toBeUndefined();
   });
 
+  it('non-decimal numeric strings ("0x10", "0b1", "0o7") are invalid, not read as 16, 1 and 7', () => {
+    for (const text of ['0x10', '0X1f', '0b1', '0o7', '0B1', '1_000', '1e', 'e5', '.', '-', '+', '--1', '1.2.3', 'Infinity', '-Infinity', 'NaN', '1,5', '12abc']) {
+      expect(readCoordinates({ lat: text, lon: 1 })).toBe('invalid');
+      expect(readCoordinates({ lat: 1, lon: text })).toBe('invalid');
+    }
+  });
+
+  it('decimal strings with sign, fraction and exponent are read', () => {
+    const cases: [string, number][] = [
+      ['39', 39], ['+39.5', 39.5], ['-81.6219', -81.6219], ['39.', 39], ['.5', 0.5], ['-.5', -0.5],
+      ['3.97e1', 39.7], ['397E-1', 39.7], ['1e+1', 10], [' 12.5\t', 12.5], ['007', 7], ['-0', -0],
+    ];
+    for (const [text, value] of cases) {
+      expect(readCoordinates({ lat: text, lon: 0 })).toEqual({ latitude: value, longitude: 0 });
+      expect(readCoordinates({ lat: 0, lon: text })).toEqual({ latitude: 0, longitude: value });
+    }
+  });
+
   it('accepts the exact range edges', () => {
     expect(readCoordinates({ lat: -90, lon: 180 })).toEqual({ latitude: -90, longitude: 180 });
     expect(readCoordinates({ lat: 90, lon: -180 })).toEqual({ latitude: 90, longitude: -180 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/testing/fake-clock.js';
-import { ingestionMetadataEnricher, isoTimestamp } from '../../src/routing/ingestion-metadata-enricher.js';
+import { createEnrichers } from '../../src/routing/enrichers.js';
+import { createIngestionMetadataEnricher, ingestionMetadataEnricher, isoTimestamp } from '../../src/routing/ingestion-metadata-enricher.js';
 
 describe('ingestionMetadataEnricher', () => {
   it('takes the timestamp from the context clock and defaults name and real_time', () => {
@@ -28,5 +29,25 @@ describe('ingestionMetadataEnricher', () => {
 
   it('isoTimestamp rejects non-finite times', () => {
     expect(() => isoTimestamp(Number.POSITIVE_INFINITY)).toThrow(/context\.now/);
+  });
+
+  it('the timestamp memo lives in each enricher: interleaved callers with different clocks each get their own time', () => {
+    const a = createIngestionMetadataEnricher();
+    const [b] = createEnrichers(['ingestion_metadata']);
+    const stamp = (enrich: typeof a, now: number): unknown =>
+      (enrich({}, { producerId: 'p', now, sourceId: 's' }).ingestion_metadata as { ingestion_timestamp: string }).ingestion_timestamp;
+    expect(stamp(a, 0)).toBe('1970-01-01T00:00:00.000Z');
+    expect(stamp(b!, 1_000)).toBe('1970-01-01T00:00:01.000Z');
+    expect(stamp(ingestionMetadataEnricher, 2_000)).toBe('1970-01-01T00:00:02.000Z');
+    expect(stamp(a, 0)).toBe('1970-01-01T00:00:00.000Z');
+    expect(stamp(b!, 1_000)).toBe('1970-01-01T00:00:01.000Z');
+    expect(() => stamp(a, Number.NaN)).toThrow(/context\.now/);
+    expect(stamp(a, 0)).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('createEnrichers builds a new ingestion_metadata enricher per call (no state shared between callers)', () => {
+    const [first] = createEnrichers(['ingestion_metadata']);
+    const [second] = createEnrichers(['ingestion_metadata']);
+    expect(first).not.toBe(second);
   });
 });

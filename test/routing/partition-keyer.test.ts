@@ -61,6 +61,20 @@ describe('PartitionKeyer', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('a record whose getter or Proxy trap throws falls back as invalid instead of failing the whole keysFor batch', () => {
+    const throwingGetter = { get lat(): number { throw new Error('getter'); }, lon: 1 };
+    const throwingProxy = new Proxy({}, { getOwnPropertyDescriptor: () => { throw new Error('trap'); }, has: () => { throw new Error('trap'); } });
+    for (const strategy of ['geo_grid', 'geohash'] as const) {
+      const keyer = new PartitionKeyer({ strategy });
+      const keys = keyer.keysFor([paradise, throwingGetter, throwingProxy, paradise], 'firms_a');
+      expect(keys[1]).toBe('firms_a');
+      expect(keys[2]).toBe('firms_a');
+      expect(keys[0]).toBe(keys[3]);
+      expect(keys[0]).not.toBe('firms_a');
+      expect(keyer.getMetrics()).toMatchObject({ keys: 4, fallbacks: 2, fallbacksByReason: { invalid: 2 } });
+    }
+  });
+
   it('rejects an unknown strategy or bad precision', () => {
     expect(() => new PartitionKeyer({ strategy: 'h3' as never })).toThrow(InvalidOptionError);
     expect(() => new PartitionKeyer({ strategy: 'h3' as never })).toThrow(/"h3"/);

@@ -180,6 +180,18 @@ describe('TopicResolver cache and metrics', () => {
     r.resolveTopic('firms_x');
     expect(lines).toEqual([{ sourceId: 'unknown_1', topic: 'wildfire-default' }]);
   });
+
+  it('logs a default-topic source once even after the cache evicted it, and with cacheSize 0', () => {
+    for (const cacheSize of [1, 0]) {
+      const lines: object[] = [];
+      const noop = (): void => undefined;
+      const logger: Logger = { debug: (obj) => lines.push(obj), info: noop, warn: noop, error: noop };
+      const r = new TopicResolver({ logger, cacheSize });
+      for (const id of ['unknown_1', 'unknown_2', 'unknown_1', 'unknown_2', 'unknown_1']) r.resolveTopic(id);
+      expect(r.getMetrics().cacheMisses).toBe(5); // each call ran the patterns again
+      expect(lines).toEqual([{ sourceId: 'unknown_1', topic: 'wildfire-default' }, { sourceId: 'unknown_2', topic: 'wildfire-default' }]);
+    }
+  });
 });
 
 describe('TopicResolver.resolveBatch', () => {
@@ -248,6 +260,11 @@ describe('TopicResolver validation', () => {
     expect(() => new TopicResolver({ contentRules: [{ field: 'a..b', equals: 1, topic: 't' }] })).toThrow(/contentRules\[0\]\.field/);
     expect(() => new TopicResolver({ contentRules: [{ field: 'a', equals: {} as never, topic: 't' }] })).toThrow(/contentRules\[0\]\.equals/);
     expect(() => new TopicResolver({ cacheSize: -1 })).toThrow(/cacheSize/);
+    for (const equals of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const make = (): TopicResolver => new TopicResolver({ contentRules: [{ field: 'a', equals: 1, topic: 't' }, { field: 'b', equals, topic: 't' }] });
+      expect(make).toThrow(InvalidOptionError);
+      expect(make).toThrow(/contentRules\[1\]\.equals.*finite/);
+    }
     expect(() => new TopicResolver({ cacheSize: 1.5 })).toThrow(InvalidOptionError);
   });
 });
