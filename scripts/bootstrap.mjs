@@ -1,19 +1,106 @@
 #!/usr/bin/env node
 // Dependency-free first step of `npm test`, `npm run demo` and `npm run bench`: installs
-// node_modules from the lockfile when they are missing or older than the lockfile, so a fresh
-// clone works with one command. Kafka's jars are fetched later by scripts/kafka/broker.mjs.
+// node_modules from the lockfile (`npm ci`) when they do not match it, so a fresh clone works with
+// one command. Kafka's jars are fetched later by scripts/kafka/broker.mjs.
+//
+// Whether node_modules matches package-lock.json is decided by content, never by file times (a
+// lockfile with a future mtime must not reinstall on every run):
+// 1. node_modules/.firestream-bootstrap holds the sha256 of the lockfile that was last installed
+//    or checked; equal → nothing to do (the fast path, no JSON parsing).
+// 2. Otherwise npm's own record of what it installed, node_modules/.package-lock.json, is compared
+//    package by package with the lockfile. Equal (e.g. right after `.ci/run`'s `npm ci`) → only
+//    the marker is written, so `npm ci` never runs twice in a row.
+// 3. Otherwise → `npm ci`, then the marker.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const marker = join(root, 'node_modules', '.package-lock.json');
-const lock = join(root, 'package-lock.json');
+/** Name of the marker file inside node_modules. */
+export const MARKER = '.firestream-bootstrap';
 
-const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
-if (stale) {
-  console.log('[firestream] installing dependencies (npm ci) ...');
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * True when npm's hidden lockfile (what is installed) has every package of the lockfile at the
+ * same version, resolved URL and integrity, and nothing else. Optional packages may be missing
+ * (they are for other platforms, e.g. `@esbuild/darwin-arm64` on Linux).
+ */
+export function lockfileSatisfied(lockText, hiddenLockText) {
+  let want;
+  let have;
+  try {
+    want = JSON.parse(lockText).packages;
+    have = JSON.parse(hiddenLockText).packages;
+  } catch {
+    return false;
+  }
+  if (!want || !have || typeof want !== 'object' || typeof have !== 'object') return false;
+  const same = (a, b, field) => a[field] === undefined || b[field] === undefined || a[field] === b[field];
+  for (const [path, entry] of Object.entries(want)) {
+    if (path === '') continue; // the project itself
+    const got = have[path];
+    if (got === undefined) {
+      if (entry.optional || entry.devOptional) continue;
+      return false;
+    }
+    if (got.version !== entry.version || !same(got, entry, 'resolved') || !same(got, entry, 'integrity')) return false;
+  }
+  return Object.keys(have).every((path) => Object.prototype.hasOwnProperty.call(want, path));
+}
+
+/**
+ * What bootstrap has to do, from file contents (`undefined` = the file is missing):
+ * `{ npm: 'ci' | 'install' | undefined, writeMarker: boolean, reason }`.
+ */
+export function planBootstrap({ lockText, markerText, hiddenLockText }) {
+  if (lockText === undefined) {
+    return hiddenLockText === undefined
+      ? { npm: 'install', writeMarker: false, reason: 'no package-lock.json and no node_modules' }
+      : { npm: undefined, writeMarker: false, reason: 'no package-lock.json to compare with' };
+  }
+  if (markerText !== undefined && markerText.trim() === sha256(lockText)) {
+    return { npm: undefined, writeMarker: false, reason: 'node_modules was installed from this package-lock.json' };
+  }
+  if (hiddenLockText === undefined) return { npm: 'ci', writeMarker: true, reason: 'node_modules is missing' };
+  if (lockfileSatisfied(lockText, hiddenLockText)) {
+    return { npm: undefined, writeMarker: true, reason: 'node_modules matches package-lock.json' };
+  }
+  return { npm: 'ci', writeMarker: true, reason: 'node_modules does not match package-lock.json' };
+}
+
+function readIfExists(file) {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+function runNpm(command, root) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // npm.cmd is a batch file: Node refuses to spawn those without a shell (CVE-2024-27980).
+  const args = command === 'ci' ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  execFileSync(npm, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+}
+
+/**
+ * Brings `root`'s node_modules in line with its lockfile. `run(command, root)` runs npm (injectable
+ * for tests). Returns the plan it carried out.
+ */
+export function bootstrap({ root, run = runNpm, log = (m) => console.log(m) }) {
+  const lock = join(root, 'package-lock.json');
+  const marker = join(root, 'node_modules', MARKER);
+  const plan = planBootstrap({
+    lockText: readIfExists(lock),
+    markerText: readIfExists(marker),
+    hiddenLockText: readIfExists(join(root, 'node_modules', '.package-lock.json')),
+  });
+  if (plan.npm) {
+    log(`[firestream] installing dependencies (npm ${plan.npm}): ${plan.reason} ...`);
+    run(plan.npm, root);
+  }
+  if (plan.writeMarker && existsSync(lock) && existsSync(dirname(marker))) writeFileSync(marker, `${sha256(readFileSync(lock, 'utf8'))}\n`);
+  return plan;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  bootstrap({ root: join(dirname(fileURLToPath(import.meta.url)), '..') });
 }

@@ -1,9 +1,9 @@
 /**
  * The Kafka the demo talks to: `KAFKA_BROKERS` when set, a broker already started with
  * `npm run kafka:start`, or a fresh single-node broker from the same script the tests use (fetched
- * with Maven on first use), stopped again when the demo ends.
+ * with Maven on first use). The demo's own broker has its own pid file and is stopped when the demo
+ * ends, is interrupted (Ctrl-C) or killed; a leftover of an earlier demo is stopped and replaced.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { brokerStatus, defaultCacheDir, ensureJars, startBroker } from '../../scripts/kafka/broker.mjs';
 
@@ -19,13 +19,22 @@ const PORT = 9092;
 export async function demoKafka(log: (message: string) => void): Promise<DemoKafka> {
   const fromEnv = process.env.KAFKA_BROKERS?.trim();
   if (fromEnv) return { brokers: fromEnv.split(','), origin: 'KAFKA_BROKERS', release: async () => undefined };
-  if (brokerStatus({ port: PORT }).running) {
+  // Only a broker that `kafka:start` owns (no owner process) is reused; never a demo's or a test's.
+  if (brokerStatus({ port: PORT }).state === 'running') {
     return { brokers: [`127.0.0.1:${PORT}`], origin: 'the broker of `npm run kafka:start`', release: async () => undefined };
   }
   await ensureJars({ log });
-  const dataDir = join(defaultCacheDir, 'demo-data'); // fresh each run, so the demo starts from empty topics
-  rmSync(dataDir, { recursive: true, force: true });
-  const broker = await startBroker({ port: PORT, controllerPort: PORT + 1, dataDir, log });
+  const broker = await startBroker({
+    port: PORT,
+    controllerPort: PORT + 1,
+    freePortFallback: true, // something else holds 9092: take free ports
+    pidFile: join(defaultCacheDir, 'demo-broker.pid'),
+    dataDir: join(defaultCacheDir, 'demo-data'),
+    logDir: join(defaultCacheDir, 'demo-logs'),
+    freshDataDir: true, // the demo starts from empty topics
+    stopOnExit: true, // Ctrl-C or a kill of the demo stops its broker too
+    log,
+  });
   return {
     brokers: [broker.brokers],
     origin: `a local broker started for the demo (pid ${broker.pid}, ready in ${broker.readyMs} ms)`,
