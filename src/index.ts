@@ -62,9 +62,10 @@ export type {
   ProducerHealth,
   ProducerCallOptions,
 } from './producer/record-producer.js';
+export type { FailedTopic } from './producer/send-groups.js';
 export { topicSpecSchema } from './producer/topic-spec.js';
 export type { TopicSpec } from './producer/topic-spec.js';
-export { registerCompressionCodecs, MIN_MAX_DECOMPRESSED_BYTES } from './producer/codecs/register-codecs.js';
+export { registerCompressionCodecs, registeredCompressionCodecs, MIN_MAX_DECOMPRESSED_BYTES } from './producer/codecs/register-codecs.js';
 export type { CompressionCodecOptions, RegisteredCodecs } from './producer/codecs/register-codecs.js';
 export { COMPRESSION_NAMES, DEFAULT_MAX_DECOMPRESSED_BYTES } from './producer/codecs/codec.js';
 export type { CompressionName } from './producer/codecs/codec.js';

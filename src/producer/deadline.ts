@@ -8,6 +8,8 @@ export interface DeadlineOptions extends ProducerCallOptions {
   operation: string;
   /** Deadline used when `timeoutMs` is not set (default {@link DEFAULT_PRODUCER_TIMEOUT_MS}). */
   defaultTimeoutMs?: number;
+  /** Called when the deadline passes; its result becomes the timeout error's `cause` (for example the last failed probe). */
+  timeoutCause?: () => unknown;
 }
 
 /** Validates a deadline option: a positive, finite number of milliseconds. */
@@ -27,13 +29,23 @@ export function abortedError(operation: string, signal: AbortSignal): Firestream
   });
 }
 
-/** The error a call rejects with when it passes its deadline. */
-export function timeoutError(operation: string, timeoutMs: number): FirestreamError {
-  return new FirestreamError(
-    ErrorCodes.PRODUCER_TIMEOUT,
-    `Producer ${operation} did not finish within ${timeoutMs} ms; the outcome is unknown (the broker may have written the batch). Retry, and rely on the record-id header to drop duplicates.`,
-    { retryable: true, context: { operation, timeoutMs } },
-  );
+/** What a timeout means for each producer operation: the outcome and what the caller can do. */
+const TIMEOUT_ADVICE: Readonly<Record<string, string>> = {
+  send: 'the outcome is unknown: the broker may have written some or all of the batches. Retry, and rely on the record-id header to drop duplicates.',
+  connect: 'the brokers did not answer in time. The attempt goes on until the Kafka client gives up (about requestTimeoutMs × (clientRetries + 1)); call connect() again to wait for it, or disconnect() to drop it.',
+  ensureTopics: 'topics may have been created but not yet confirmed writable. Calling ensureTopics() again is safe: it creates only missing topics and waits until every listed topic accepts writes.',
+  healthCheck: 'the brokers did not answer the metadata probe in time.',
+  disconnect: 'the producer counts as disconnected anyway; the Kafka client closes its remaining connections in the background.',
+};
+
+/** The error a call rejects with when it passes its deadline; the message says what that means for `operation`. */
+export function timeoutError(operation: string, timeoutMs: number, cause?: unknown): FirestreamError {
+  const advice = TIMEOUT_ADVICE[operation] ?? 'the outcome is unknown.';
+  return new FirestreamError(ErrorCodes.PRODUCER_TIMEOUT, `Producer ${operation} did not finish within ${timeoutMs} ms; ${advice}`, {
+    retryable: true,
+    cause,
+    context: { operation, timeoutMs },
+  });
 }
 
 /**
@@ -71,7 +83,7 @@ export function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, optio
     };
     const timer = setTimeout(() => {
       if (!finish()) return;
-      const err = timeoutError(operation, timeoutMs);
+      const err = timeoutError(operation, timeoutMs, options.timeoutCause?.());
       inner.abort(err);
       reject(err);
     }, timeoutMs);

@@ -32,7 +32,10 @@ export interface KafkaJsProducerOptions {
   defaultCompression?: CompressionName;
   /** Compression per topic; wins over a topic spec's compression and the default. */
   topicCompression?: Record<string, CompressionName>;
-  /** kafkajs request timeout in ms (default 30,000). */
+  /**
+   * kafkajs request timeout in ms (default 10,000). Keep `requestTimeoutMs × (clientRetries + 1)`
+   * within `timeoutMs`, so kafkajs's own retries can finish within a call; a warning is logged otherwise.
+   */
   requestTimeoutMs?: number;
   /** kafkajs connection timeout in ms (default 3,000). */
   connectionTimeoutMs?: number;
@@ -52,11 +55,19 @@ export interface KafkaJsProducerOptions {
   kafkaLogLevel?: KafkaLogLevelName;
   /** A kafkajs `Kafka` instance to reuse; `brokers`, `clientId`, `ssl`, `sasl`, timeouts and logging then come from it. */
   kafka?: Kafka;
-  /** Codec settings (zstd level, decompression bound, zstd backend); codecs are process-wide in kafkajs. */
+  /**
+   * Codec settings (zstd level, decompression bound, zstd backend). kafkajs's codecs are
+   * process-wide: settings given here replace those in force for every kafkajs client in the
+   * process (with a warning when they differ); without them the producer keeps the settings in
+   * force, or installs the defaults when there are none yet.
+   */
   codecs?: CompressionCodecOptions;
   /** Clock for latency measurements (default the system clock). */
   clock?: Clock;
 }
+
+/** Default kafkajs request timeout: a third of the default call deadline, so the default two retries fit in a call. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 const compression = z.enum(COMPRESSION_NAMES as [CompressionName, ...CompressionName[]]);
 const ms = (fallback: number) => z.int().min(1).max(2 ** 31 - 1).default(fallback);
@@ -69,7 +80,7 @@ const dataSchema = z.object({
   idempotent: z.boolean().default(false),
   defaultCompression: compression.default('none'),
   topicCompression: z.record(z.string().min(1), compression).default({}),
-  requestTimeoutMs: ms(30_000),
+  requestTimeoutMs: ms(DEFAULT_REQUEST_TIMEOUT_MS),
   connectionTimeoutMs: ms(3_000),
   timeoutMs: ms(DEFAULT_PRODUCER_TIMEOUT_MS),
   disconnectTimeoutMs: ms(10_000),
@@ -87,7 +98,7 @@ const dataSchema = z.object({
 export type ResolvedKafkaJsOptions = z.output<typeof dataSchema> & {
   logger: Logger;
   clock: Clock;
-  codecs: CompressionCodecOptions;
+  codecs?: CompressionCodecOptions;
   kafka?: Kafka;
   ssl?: boolean | ConnectionOptions;
   sasl?: SASLOptions;
@@ -117,7 +128,7 @@ export function resolveKafkaJsOptions(options: KafkaJsProducerOptions): Resolved
     topicCompression: { ...parsed.topicCompression },
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
-    codecs: { ...options.codecs },
+    codecs: options.codecs === undefined ? undefined : { ...options.codecs },
     kafka: options.kafka,
     ssl: ssl === undefined || typeof ssl === 'boolean' ? ssl : { ...ssl },
     sasl,
@@ -145,4 +156,20 @@ export function buildKafkaConfig(options: ResolvedKafkaJsOptions): KafkaConfig {
     logLevel: kafkaLogLevel(options.kafkaLogLevel),
     logCreator: createKafkaLogCreator(logger),
   };
+}
+
+/**
+ * Warns through the logger when kafkajs's retries of one request cannot finish within a call's
+ * deadline (`requestTimeoutMs × (clientRetries + 1) > timeoutMs`): such a call then ends in
+ * `PRODUCER_TIMEOUT` (outcome unknown) instead of kafkajs's own error, and kafkajs keeps
+ * retrying in the background.
+ */
+export function warnAboutTimeoutBudget(options: ResolvedKafkaJsOptions): void {
+  const { requestTimeoutMs, clientRetries, timeoutMs, logger } = options;
+  const budget = requestTimeoutMs * (clientRetries + 1);
+  if (budget <= timeoutMs) return;
+  logger.warn(
+    { component: 'producer', requestTimeoutMs, clientRetries, timeoutMs },
+    `requestTimeoutMs (${requestTimeoutMs}) × (clientRetries (${clientRetries}) + 1) = ${budget} ms exceeds timeoutMs (${timeoutMs}): calls can time out while kafkajs is still retrying. Lower requestTimeoutMs or clientRetries, or raise timeoutMs.`,
+  );
 }

@@ -1,18 +1,24 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Kafka, Producer, RecordMetadata } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ErrorCodes, FirestreamError } from '../errors.js';
 import type { CompressionName } from './codecs/codec.js';
-import { kafkaCompressionType, registerCompressionCodecs } from './codecs/register-codecs.js';
+import { ensureCompressionCodecs, kafkaCompressionType, registerCompressionCodecs } from './codecs/register-codecs.js';
 import { withDeadline } from './deadline.js';
+import type { DeadlineOptions } from './deadline.js';
 import { wrapKafkaError } from './kafkajs-errors.js';
-import { buildKafkaConfig, resolveKafkaJsOptions } from './kafkajs-options.js';
+import { buildKafkaConfig, resolveKafkaJsOptions, warnAboutTimeoutBudget } from './kafkajs-options.js';
 import type { KafkaJsProducerOptions, ResolvedKafkaJsOptions } from './kafkajs-options.js';
 import { EMPTY_SEND_RESULT } from './record-producer.js';
 import type { ProducerCallOptions, ProducerHealth, RecordProducer, SendResult, TopicBatch } from './record-producer.js';
-import { buildSendResult, planSend } from './send-plan.js';
+import { sendGroupsInParallel, sendGroupsInSequence, settleGroups } from './send-groups.js';
+import type { GroupSender } from './send-groups.js';
+import { planSend } from './send-plan.js';
+import { SerialQueue } from './serial-queue.js';
 import { waitUntilWritable } from './topic-readiness.js';
+import type { ReadinessProbeState } from './topic-readiness.js';
 import { resolveTopicSpecs, topicConfigEntries } from './topic-spec.js';
 import type { TopicSpec } from './topic-spec.js';
+import { TrackedClient } from './tracked-client.js';
 
 const { Kafka: KafkaClient, Partitioners } = kafkajs;
 
@@ -26,27 +32,46 @@ export interface EnsureTopicsResult {
 
 type State = 'disconnected' | 'connecting' | 'connected';
 
+/** The admin client, created on first use, with its connect attempt. */
+interface AdminSlot {
+  client: TrackedClient<Admin>;
+  ready: Promise<Admin>;
+  connected: boolean;
+}
+
 /**
  * A {@link RecordProducer} on kafkajs: one `sendBatch` per compression codec (topics grouped by
  * their codec, groups sent in parallel; one at a time, in call order, when idempotent), acks `-1`
- * by default, TLS verified by default, kafkajs
- * logs routed to the injected logger with credentials redacted, every call bounded by a deadline.
- * Registers firestream's gzip, LZ4 and zstd codecs with kafkajs on construction.
+ * by default, TLS verified by default, kafkajs logs routed to the injected logger with
+ * credentials redacted, every call bounded by a deadline.
+ *
+ * Codecs: kafkajs's codec table is process-wide. A producer constructed with `codecs` installs
+ * those settings for the whole process (warning through its logger when they replace different
+ * ones); one without `codecs` installs firestream's defaults only when no settings are installed
+ * yet.
+ *
+ * Deadlines do not cancel kafkajs: a request that passed its call's deadline keeps running inside
+ * kafkajs until kafkajs gives up (roughly `requestTimeoutMs × (clientRetries + 1)` plus retry
+ * backoff). `disconnect()` closes the connections at once and closes them again when such
+ * leftover work settles, so connections and timers can outlive it by about that long.
  */
 export class KafkaJsProducer implements RecordProducer {
   readonly #options: ResolvedKafkaJsOptions;
   readonly #kafka: Kafka;
   readonly #specCompression = new Map<string, CompressionName>();
+  readonly #sendQueue = new SerialQueue();
   #state: State = 'disconnected';
-  #producer: Producer | undefined;
-  #connecting: Promise<void> | undefined;
-  #admin: Promise<Admin> | undefined;
+  #producer: TrackedClient<Producer> | undefined;
+  #attempt: { client: TrackedClient<Producer>; promise: Promise<void>; supersede: () => void } | undefined;
+  #admin: AdminSlot | undefined;
   #generation = 0;
-  #sendChain: Promise<void> = Promise.resolve();
 
   constructor(options: KafkaJsProducerOptions) {
     this.#options = resolveKafkaJsOptions(options);
-    registerCompressionCodecs(this.#options.codecs);
+    const { codecs, logger } = this.#options;
+    if (codecs) registerCompressionCodecs(codecs, logger);
+    else ensureCompressionCodecs();
+    warnAboutTimeoutBudget(this.#options);
     this.#kafka = this.#options.kafka ?? new KafkaClient(buildKafkaConfig(this.#options));
   }
 
@@ -60,47 +85,62 @@ export class KafkaJsProducer implements RecordProducer {
     return this.#options.topicCompression[topic] ?? this.#specCompression.get(topic) ?? this.#options.defaultCompression;
   }
 
-  /** Connects the producer; concurrent calls share one attempt. A no-op when connected. */
+  /**
+   * Connects the producer. A no-op when connected. Concurrent calls share one kafkajs connect
+   * attempt, which runs until kafkajs settles it; each call waits for it only within its own
+   * deadline and signal. A call that times out or aborts leaves the attempt running: a later
+   * `connect()` joins it, and if it succeeds the producer is connected; `disconnect()` drops it.
+   */
   async connect(options: ProducerCallOptions = {}): Promise<void> {
     if (this.#state === 'connected') return;
-    if (this.#connecting) {
-      const attempt = this.#connecting;
-      return withDeadline(() => attempt, this.#callOptions('connect', options));
-    }
+    return withDeadline(() => this.#attempt?.promise ?? this.#startConnect(), this.#callOptions('connect', options));
+  }
+
+  #startConnect(): Promise<void> {
     const { idempotent, allowAutoTopicCreation, clientRetries, logger, clientId } = this.#options;
-    const producer = this.#kafka.producer({
-      idempotent,
-      allowAutoTopicCreation,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: clientRetries },
-      ...(idempotent ? { maxInFlightRequests: 1 } : {}),
-    });
+    const client = new TrackedClient(
+      this.#kafka.producer({
+        idempotent,
+        allowAutoTopicCreation,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: clientRetries },
+        ...(idempotent ? { maxInFlightRequests: 1 } : {}),
+      }),
+    );
     const generation = this.#generation;
     this.#state = 'connecting';
-    this.#connecting = withDeadline(() => producer.connect(), this.#callOptions('connect', options)).then(
+    const settled = client.track(client.client.connect()).then(
       () => {
-        if (generation !== this.#generation) {
-          producer.disconnect().catch(() => undefined);
-          throw new FirestreamError(ErrorCodes.ABORTED, 'Producer connect was superseded by disconnect().', { context: { operation: 'connect' } });
-        }
-        this.#producer = producer;
+        if (generation !== this.#generation) return; // dropped by disconnect(), which closes the client now that connect settled
+        this.#producer = client;
         this.#state = 'connected';
-        this.#connecting = undefined;
+        this.#attempt = undefined;
         logger.info({ component: 'producer', clientId }, 'Kafka producer connected');
       },
       (err: unknown) => {
         if (generation === this.#generation) {
           this.#state = 'disconnected';
-          this.#connecting = undefined;
+          this.#attempt = undefined;
         }
-        producer.disconnect().catch(() => undefined); // stops a connect that outlived its deadline
+        void client.retire({ afterWork: true }); // closes what kafkajs's connect retries left open
         throw wrapKafkaError(err, { operation: 'connect' });
       },
     );
-    return this.#connecting;
+    let supersede: () => void = () => undefined;
+    const superseded = new Promise<never>((_, reject) => {
+      supersede = () => reject(new FirestreamError(ErrorCodes.ABORTED, 'Producer connect was superseded by disconnect().', { context: { operation: 'connect' } }));
+    });
+    const promise = Promise.race([settled, superseded]);
+    for (const p of [settled, superseded, promise]) p.catch(() => undefined); // callers may all have stopped waiting
+    this.#attempt = { client, promise, supersede };
+    return promise;
   }
 
-  /** Sends the batches; see {@link RecordProducer.send}. */
+  /**
+   * Sends the batches; see {@link RecordProducer.send}. Topics with different codecs go in separate
+   * kafkajs requests; the call waits for all of them, and when any fails, its error lists the
+   * topics written (`context.delivered`) and those not written (`context.failed`).
+   */
   async send(batches: readonly TopicBatch[], options: ProducerCallOptions = {}): Promise<SendResult> {
     const producer = this.#producer;
     if (this.#state !== 'connected' || !producer) {
@@ -110,33 +150,21 @@ export class KafkaJsProducer implements RecordProducer {
     }
     const plan = planSend(batches, (topic) => this.compressionFor(topic));
     if (plan.groups.length === 0) return EMPTY_SEND_RESULT;
-    const topics = [...plan.counts.keys()];
     const { acks, requestTimeoutMs, idempotent } = this.#options;
-    const sendOne = (group: (typeof plan.groups)[number]): Promise<RecordMetadata[]> =>
-      producer.sendBatch({ acks, timeout: requestTimeoutMs, compression: kafkaCompressionType(group.compression), topicMessages: group.topicMessages });
-    const sendGroups = async (signal: AbortSignal): Promise<RecordMetadata[]> => {
-      // Codec groups go out in parallel (measured no slower than in sequence on one broker). An
-      // idempotent producer sends one request at a time, in call order: concurrent produce
-      // requests can break kafkajs's sequence numbers (tulios/kafkajs#598).
-      if (!idempotent) return (await Promise.all(plan.groups.map(sendOne))).flat();
-      const previous = this.#sendChain;
-      let release = (): void => undefined;
-      this.#sendChain = new Promise<void>((resolve) => (release = resolve));
-      try {
-        await previous;
-        if (signal.aborted) throw signal.reason;
-        const metadata: RecordMetadata[] = [];
-        for (const group of plan.groups) metadata.push(...(await sendOne(group)));
-        return metadata;
-      } finally {
-        release();
-      }
+    const sendOne: GroupSender = (group) =>
+      producer.track(producer.client.sendBatch({ acks, timeout: requestTimeoutMs, compression: kafkaCompressionType(group.compression), topicMessages: group.topicMessages }));
+    // Codec groups go out in parallel (measured no slower than in sequence on one broker). An
+    // idempotent producer sends one request at a time, in call order (see SerialQueue).
+    const work = async (signal: AbortSignal): Promise<SendResult> => {
+      const outcomes = idempotent
+        ? await this.#sendQueue.run(() => sendGroupsInSequence(plan.groups, sendOne, signal), signal)
+        : await sendGroupsInParallel(plan.groups, sendOne);
+      return settleGroups(plan, outcomes);
     };
     try {
-      const metadata = await withDeadline(sendGroups, this.#callOptions('send', options));
-      return buildSendResult(plan.counts, metadata);
+      return await withDeadline(work, this.#callOptions('send', options));
     } catch (err) {
-      throw wrapKafkaError(err, { operation: 'send', topics });
+      throw wrapKafkaError(err, { operation: 'send', topics: [...plan.counts.keys()] });
     }
   }
 
@@ -146,7 +174,7 @@ export class KafkaJsProducer implements RecordProducer {
     const { clock, healthCheckTimeoutMs } = this.#options;
     const started = clock.monotonic();
     try {
-      await withDeadline(async () => (await this.#adminClient()).describeCluster(), { operation: 'healthCheck', timeoutMs: healthCheckTimeoutMs });
+      await withDeadline(() => this.#withAdmin((admin) => admin.describeCluster()), { operation: 'healthCheck', timeoutMs: healthCheckTimeoutMs });
       return Object.freeze({ healthy: true, connected: this.connected, latencyMs: clock.monotonic() - started });
     } catch (err) {
       const error = wrapKafkaError(err, { operation: 'healthCheck' }).message;
@@ -157,39 +185,40 @@ export class KafkaJsProducer implements RecordProducer {
   /**
    * Creates the topics that do not exist yet (partitions, replication factor, `retention.ms`,
    * `max.message.bytes`) and leaves existing ones unchanged. A spec's `compression` becomes the
-   * topic's codec unless `topicCompression` names the topic. Needs no prior `connect()`. Resolves
-   * once every partition of the created topics accepts writes, so a first send right after it
-   * is not retried (a retry of a non-idempotent send can write a partition twice).
+   * topic's codec unless `topicCompression` names the topic. Needs no prior `connect()`.
+   *
+   * Resolves once every partition of every listed topic accepts writes (created or existing: a
+   * topic created by an earlier call that timed out may not be writable yet; a healthy one answers
+   * the first probe), so a first send right after it is not retried (a retry of a non-idempotent
+   * send can write a partition twice). A probe failing with a non-retryable error (an
+   * authorization failure, say) fails the call at once; past the deadline, the
+   * `PRODUCER_TIMEOUT` carries the last failed probe as its `cause`.
    */
   async ensureTopics(specs: readonly TopicSpec[], options: ProducerCallOptions = {}): Promise<EnsureTopicsResult> {
     const resolved = resolveTopicSpecs(specs);
     for (const spec of resolved) this.#specCompression.set(spec.name, spec.compression);
     if (resolved.length === 0) return Object.freeze({ created: [], existing: [] });
-    const work = async (signal: AbortSignal): Promise<EnsureTopicsResult> => {
-      const admin = await this.#adminClient();
-      const present = new Set(await admin.listTopics());
-      const missing = resolved.filter((s) => !present.has(s.name));
-      const created: string[] = [];
-      if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          timeout: this.#options.requestTimeoutMs,
-          topics: missing.map((s) => ({
-            topic: s.name,
-            numPartitions: s.partitions,
-            replicationFactor: s.replicationFactor,
-            configEntries: topicConfigEntries(s),
-          })),
-        });
-        created.push(...missing.map((s) => s.name));
-        await waitUntilWritable(admin, created, signal);
-      }
-      const existing = resolved.filter((s) => present.has(s.name)).map((s) => s.name);
-      if (created.length > 0) this.#options.logger.info({ component: 'producer', created }, 'Created Kafka topics');
-      return Object.freeze({ created: Object.freeze(created), existing: Object.freeze(existing) });
-    };
+    const probes: ReadinessProbeState = {};
+    const work = (signal: AbortSignal): Promise<EnsureTopicsResult> =>
+      this.#withAdmin(async (admin) => {
+        const present = new Set(await admin.listTopics());
+        const missing = resolved.filter((s) => !present.has(s.name));
+        const created = missing.map((s) => s.name);
+        if (missing.length > 0) {
+          if (signal.aborted) throw signal.reason;
+          await admin.createTopics({
+            waitForLeaders: true,
+            timeout: this.#options.requestTimeoutMs,
+            topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions, replicationFactor: s.replicationFactor, configEntries: topicConfigEntries(s) })),
+          });
+          this.#options.logger.info({ component: 'producer', created }, 'Created Kafka topics');
+        }
+        await waitUntilWritable(admin, resolved.map((s) => s.name), signal, probes);
+        const existing = resolved.filter((s) => present.has(s.name)).map((s) => s.name);
+        return Object.freeze({ created: Object.freeze(created), existing: Object.freeze(existing) });
+      });
     try {
-      return await withDeadline(work, this.#callOptions('ensureTopics', options));
+      return await withDeadline(work, { ...this.#callOptions('ensureTopics', options), timeoutCause: () => probes.lastError });
     } catch (err) {
       throw wrapKafkaError(err, { operation: 'ensureTopics', topics: resolved.map((s) => s.name) });
     }
@@ -198,40 +227,51 @@ export class KafkaJsProducer implements RecordProducer {
   /**
    * Disconnects the producer and the admin client. Idempotent and safe when never connected; the
    * producer counts as disconnected even when the call passes its deadline (`PRODUCER_TIMEOUT`).
+   *
+   * It does not cancel work already inside kafkajs: a connect attempt still running is dropped
+   * (callers waiting for it get `ABORTED`) and its client closed once kafkajs settles it; a send
+   * or admin request still in flight is left to finish (kafkajs waits for pending requests, at
+   * most `requestTimeoutMs` each) and its client is closed again once it settles, since kafkajs's
+   * retries can reopen connections.
    */
   async disconnect(options: ProducerCallOptions = {}): Promise<void> {
     const producer = this.#producer;
     const admin = this.#admin;
-    const pendingConnect = this.#connecting;
-    this.#generation += 1; // a connect still in flight disconnects its own producer when it lands
+    const attempt = this.#attempt;
+    this.#generation += 1;
     this.#state = 'disconnected';
     this.#producer = undefined;
     this.#admin = undefined;
-    this.#connecting = undefined;
-    if (!producer && !admin) {
-      pendingConnect?.catch(() => undefined);
-      return;
-    }
-    const work = async (): Promise<void> => {
-      await Promise.allSettled([producer?.disconnect(), admin?.then((a) => a.disconnect())]);
-    };
-    await withDeadline(work, { ...this.#callOptions('disconnect', options), defaultTimeoutMs: this.#options.disconnectTimeoutMs });
+    this.#attempt = undefined;
+    attempt?.supersede();
+    void attempt?.client.retire({ afterWork: true });
+    if (admin && !admin.connected) void admin.client.retire({ afterWork: true });
+    const closing = [producer?.retire(), admin?.connected ? admin.client.retire() : undefined].filter((p) => p !== undefined);
+    if (closing.length === 0) return;
+    await withDeadline(() => Promise.all(closing), { ...this.#callOptions('disconnect', options), defaultTimeoutMs: this.#options.disconnectTimeoutMs });
     this.#options.logger.info({ component: 'producer' }, 'Kafka producer disconnected');
   }
 
-  #callOptions(operation: string, options: ProducerCallOptions): { operation: string; signal?: AbortSignal; timeoutMs?: number; defaultTimeoutMs: number } {
+  #callOptions(operation: string, options: ProducerCallOptions): DeadlineOptions & { defaultTimeoutMs: number } {
     return { operation, signal: options.signal, timeoutMs: options.timeoutMs, defaultTimeoutMs: this.#options.timeoutMs };
   }
 
-  #adminClient(): Promise<Admin> {
-    if (!this.#admin) {
-      const admin = this.#kafka.admin({ retry: { retries: this.#options.clientRetries } });
-      const connecting = admin.connect().then(() => admin);
-      connecting.catch(() => {
-        if (this.#admin === connecting) this.#admin = undefined;
+  /** Runs `fn` on the admin client (created and connected on first use), tracking it until it settles. */
+  #withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    let slot = this.#admin;
+    if (!slot) {
+      const client = new TrackedClient(this.#kafka.admin({ retry: { retries: this.#options.clientRetries } }));
+      const created: AdminSlot = { client, connected: false, ready: Promise.resolve(client.client) };
+      created.ready = client.track(client.client.connect()).then(() => {
+        created.connected = true;
+        return client.client;
       });
-      this.#admin = connecting;
+      created.ready.catch(() => {
+        if (this.#admin === created) this.#admin = undefined;
+        void client.retire({ afterWork: true });
+      });
+      this.#admin = slot = created;
     }
-    return this.#admin;
+    return slot.client.track(slot.ready.then(fn));
   }
 }

@@ -101,6 +101,14 @@ export interface RecordProducer {
   /**
    * Writes the batches and resolves once the broker acknowledged them (per the producer's `acks`).
    * An empty list resolves at once with an empty result.
+   *
+   * A call may need several requests (`KafkaJsProducer` makes one per compression codec). When
+   * one of them fails, the call still waits for the others, then rejects with one error whose
+   * `context.delivered` lists the topics written (count and partition acks) and `context.failed`
+   * the topics not written, each with its own `code` and `retryable`. The error's `code` is that
+   * of the (first non-retryable) failure and `retryable` is true only when every failed topic may
+   * succeed on a resend. Resend only the failed topics: the delivered ones are in Kafka already.
+   * A `PRODUCER_TIMEOUT` or `ABORTED` rejection says nothing about which topics were written.
    */
   send(batches: readonly TopicBatch[], options?: ProducerCallOptions): Promise<SendResult>;
   /** Reports whether the producer is connected and the broker answers; never rejects. */

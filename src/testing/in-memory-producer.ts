@@ -100,11 +100,12 @@ export class InMemoryProducer implements RecordProducer {
     if (!this.#connected) {
       throw new FirestreamError(ErrorCodes.PRODUCER_NOT_CONNECTED, 'InMemoryProducer.send() was called while not connected; call connect() first.', { retryable: true });
     }
-    return withDeadline(async (signal) => {
+    await withDeadline(async (signal) => {
       if (this.#latencyMs > 0) await sleep(this.#latencyMs, signal);
       if (signal.aborted) throw signal.reason;
-      return this.#store(batches);
     }, this.#call('send', options));
+    // Stored only once the call can no longer time out or abort: a rejected call stores nothing.
+    return this.#store(batches);
   }
 
   /** Healthy while connected and available. */

@@ -57,6 +57,12 @@ export interface ProducerContractOptions {
   setup?: () => Promise<void> | void;
   /** Runs once after the cases. */
   teardown?: () => Promise<void> | void;
+  /**
+   * Makes every later send of `producer` take at least `ms` milliseconds (for a double, its
+   * latency setting). When given, the contract also checks that a send past its deadline rejects
+   * with a retryable `PRODUCER_TIMEOUT` in time; without it that case is not registered.
+   */
+  delaySends?: (producer: RecordProducer, ms: number) => Promise<void> | void;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -98,18 +104,29 @@ export function runProducerContract(name: string, factory: ProducerContractFacto
     if (setup && beforeAll) beforeAll(setup, timeout);
     if (teardown && afterAll) afterAll(teardown, timeout);
 
-    it('connects, sends and disconnects', withHarness(async ({ producer, newTopic }) => {
+    it('connects, sends, reads back what it sent and disconnects', withHarness(async ({ producer, newTopic, readBack }) => {
       const topic = await newTopic();
       await producer.connect();
       const result = await producer.send([{ topic, messages: [{ key: 'k', value: 'v' }] }]);
       expect(result.messageCount).toBe(1);
       expect(result.topics.map((t) => [t.topic, t.count])).toEqual([[topic, 1]]);
+      const back = await readBack(topic, 1);
+      expect(back.map((m) => [m.topic, bytes(m.key), bytes(m.value)])).toEqual([[topic, bytes('k'), bytes('v')]]);
       await producer.disconnect();
     }), timeout);
 
     it('rejects a send before connect with PRODUCER_NOT_CONNECTED', withHarness(async ({ producer, newTopic }) => {
       const topic = await newTopic();
       const err = await rejection(producer.send([{ topic, messages: [{ value: 'x' }] }]));
+      expect(err).toMatchObject({ code: ErrorCodes.PRODUCER_NOT_CONNECTED });
+    }), timeout);
+
+    it('rejects a send after disconnect with PRODUCER_NOT_CONNECTED', withHarness(async ({ producer, newTopic }) => {
+      const topic = await newTopic();
+      await producer.connect();
+      await producer.send([{ topic, messages: [{ value: 'before' }] }]);
+      await producer.disconnect();
+      const err = await rejection(producer.send([{ topic, messages: [{ value: 'after' }] }]));
       expect(err).toMatchObject({ code: ErrorCodes.PRODUCER_NOT_CONNECTED });
     }), timeout);
 
@@ -173,6 +190,22 @@ export function runProducerContract(name: string, factory: ProducerContractFacto
       expect(err).toMatchObject({ code: ErrorCodes.ABORTED });
     }), timeout);
 
+    it('rejects a call whose signal aborts while it is in flight with ABORTED, and stays usable', withHarness(async ({ producer, newTopic, readBack }) => {
+      const topic = await newTopic();
+      await producer.connect();
+      const controller = new AbortController();
+      // The call has started (an async call cannot settle synchronously) when the signal aborts.
+      const pending = rejection(producer.send([{ topic, messages: [{ value: 'maybe' }] }], { signal: controller.signal }));
+      controller.abort(new Error('caller gave up'));
+      expect(await pending).toMatchObject({ code: ErrorCodes.ABORTED });
+      const next = await producer.send([{ topic, messages: [{ value: 'next' }] }]);
+      expect(next.messageCount).toBe(1);
+      // The aborted message may or may not have been written (read two only when it was); the next one must be.
+      const back = await readBack(topic, 1);
+      const all = back.length === 1 && bytes(back[0]?.value) === bytes('maybe') ? await readBack(topic, 2) : back;
+      expect(all.some((m) => bytes(m.value) === bytes('next'))).toBe(true);
+    }), timeout);
+
     it('is healthy after connect and not after disconnect', withHarness(async ({ producer }) => {
       expect(await producer.healthCheck()).toMatchObject({ healthy: false, connected: false });
       await producer.connect();
@@ -180,5 +213,18 @@ export function runProducerContract(name: string, factory: ProducerContractFacto
       await producer.disconnect();
       expect(await producer.healthCheck()).toMatchObject({ healthy: false, connected: false });
     }), timeout);
+
+    const delaySends = options.delaySends;
+    if (delaySends) {
+      it('rejects a send past its deadline with a retryable PRODUCER_TIMEOUT, in time', withHarness(async ({ producer, newTopic }) => {
+        const topic = await newTopic();
+        await producer.connect();
+        await delaySends(producer, 2_000);
+        const started = Date.now();
+        const err = await rejection(producer.send([{ topic, messages: [{ value: 'late' }] }], { timeoutMs: 50 }));
+        expect(err).toMatchObject({ code: ErrorCodes.PRODUCER_TIMEOUT, retryable: true });
+        expect(Date.now() - started < 1_000).toBe(true);
+      }), timeout);
+    }
   });
 }

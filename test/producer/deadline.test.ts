@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
-import { resolveTimeoutMs, withDeadline } from '../../src/producer/deadline.js';
+import { resolveTimeoutMs, timeoutError, withDeadline } from '../../src/producer/deadline.js';
 
 const never = (signal: AbortSignal) => new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))));
 
@@ -54,5 +54,21 @@ describe('withDeadline', () => {
       expect(() => resolveTimeoutMs(bad, 30_000)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTION }));
     }
     return expect(withDeadline(async () => 1, { operation: 'send', timeoutMs: -5 })).rejects.toMatchObject({ code: ErrorCodes.INVALID_OPTION });
+  });
+
+  it('regression: each operation’s timeout says what it means for that operation', () => {
+    const messages = Object.fromEntries(['send', 'connect', 'ensureTopics', 'healthCheck', 'disconnect'].map((op) => [op, timeoutError(op, 100).message]));
+    expect(messages.send).toMatch(/outcome is unknown.*may have written/);
+    expect(messages.connect).toMatch(/did not answer in time.*connect\(\) again/);
+    expect(messages.ensureTopics).toMatch(/created but not yet confirmed writable/);
+    expect(messages.healthCheck).toMatch(/metadata probe/);
+    expect(messages.disconnect).toMatch(/counts as disconnected/);
+    for (const op of ['connect', 'ensureTopics', 'healthCheck', 'disconnect']) expect(messages[op]).not.toMatch(/written|batch/);
+    expect(new Set(Object.values(messages)).size).toBe(5);
+  });
+
+  it('attaches timeoutCause() as the cause of a timeout', async () => {
+    const last = new Error('last probe');
+    await expect(withDeadline(never, { operation: 'ensureTopics', timeoutMs: 10, timeoutCause: () => last })).rejects.toMatchObject({ code: ErrorCodes.PRODUCER_TIMEOUT, cause: last });
   });
 });

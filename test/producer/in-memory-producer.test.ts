@@ -16,6 +16,7 @@ runProducerContract(
     };
   },
   { describe, it, expect, beforeAll, afterAll },
+  { delaySends: (producer, ms) => (producer as InMemoryProducer).setLatency(ms) },
 );
 
 async function rejection(promise: Promise<unknown>): Promise<FirestreamError> {
@@ -98,6 +99,16 @@ describe('InMemoryProducer', () => {
     const controller = new AbortController();
     const pending = rejection(producer.send([{ topic: 't', messages: [{ value: 'x' }] }], { signal: controller.signal }));
     setTimeout(() => controller.abort(), 10);
+    expect((await pending).code).toBe(ErrorCodes.ABORTED);
+    expect(producer.messages('t')).toHaveLength(0);
+  });
+
+  it('regression: stores nothing for a send whose signal aborts while in flight, even without latency', async () => {
+    const producer = new InMemoryProducer();
+    await producer.connect();
+    const controller = new AbortController();
+    const pending = rejection(producer.send([{ topic: 't', messages: [{ value: 'x' }] }], { signal: controller.signal }));
+    controller.abort();
     expect((await pending).code).toBe(ErrorCodes.ABORTED);
     expect(producer.messages('t')).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
 import type { Logger } from '../../src/core/logger.js';
-import { buildKafkaConfig, resolveKafkaJsOptions } from '../../src/producer/kafkajs-options.js';
+import { buildKafkaConfig, resolveKafkaJsOptions, warnAboutTimeoutBudget } from '../../src/producer/kafkajs-options.js';
 import type { KafkaJsProducerOptions } from '../../src/producer/kafkajs-options.js';
 
 const brokers = ['127.0.0.1:9092'];
@@ -9,7 +9,7 @@ const brokers = ['127.0.0.1:9092'];
 describe('KafkaJsProducer options', () => {
   it('applies the documented defaults', () => {
     const o = resolveKafkaJsOptions({ brokers });
-    expect(o).toMatchObject({ clientId: 'firestream', acks: -1, idempotent: false, defaultCompression: 'none', requestTimeoutMs: 30_000, timeoutMs: 30_000, clientRetries: 2 });
+    expect(o).toMatchObject({ clientId: 'firestream', acks: -1, idempotent: false, defaultCompression: 'none', requestTimeoutMs: 10_000, timeoutMs: 30_000, clientRetries: 2 });
   });
 
   it('does not mutate the caller options', () => {
@@ -62,5 +62,19 @@ describe('KafkaJsProducer options', () => {
     expect(config).toMatchObject({ clientId: 'me', brokers, requestTimeout: 1234, connectionTimeout: 99, enforceRequestTimeout: true, retry: { retries: 0 } });
     expect(typeof config.logCreator).toBe('function');
     expect(config).not.toHaveProperty('ssl');
+  });
+
+  it('regression: the default request timeout lets kafkajs retry within a call, and a budget past the deadline is warned about', () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, error() {}, warn: (_o, m) => void warnings.push(m ?? '') };
+    const defaults = resolveKafkaJsOptions({ brokers, logger });
+    expect(defaults.requestTimeoutMs * (defaults.clientRetries + 1)).toBeLessThanOrEqual(defaults.timeoutMs);
+    warnAboutTimeoutBudget(defaults);
+    expect(warnings).toEqual([]);
+    warnAboutTimeoutBudget(resolveKafkaJsOptions({ brokers, logger, requestTimeoutMs: 30_000 }));
+    warnAboutTimeoutBudget(resolveKafkaJsOptions({ brokers, logger, timeoutMs: 5_000 }));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/requestTimeoutMs \(30000\) × \(clientRetries \(2\) \+ 1\) = 90000 ms exceeds timeoutMs \(30000\)/);
+    expect(warnings[1]).toMatch(/= 30000 ms exceeds timeoutMs \(5000\)/);
   });
 });

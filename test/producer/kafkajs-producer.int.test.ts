@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin } from 'kafkajs';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes, FirestreamError } from '../../src/errors.js';
 import { KafkaJsProducer } from '../../src/producer/kafkajs-producer.js';
 import { runProducerContract } from '../../src/testing/producer-contract.js';
 import { kafkaBrokers, uniqueTopic } from '../helpers/kafka.js';
@@ -92,11 +93,44 @@ describe('KafkaJsProducer against a real broker', () => {
     await producer.connect();
     try {
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => producer.send([{ topic, messages: [{ key: String(i), value: `m${i}` }] }])));
-      const offsets = new Set(results.map((r) => r.topics[0]?.partitions[0]?.baseOffset));
-      expect(offsets.size).toBe(20);
+      // Sent one at a time in call order: call i got offset i, and the partition holds m0…m19 in that order.
+      expect(results.map((r) => r.topics[0]?.partitions[0]?.baseOffset)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
       const back = await readBack(testKafka(kafkaBrokers()), topic, 20);
-      expect(back.map((m) => m.value?.toString()).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+      const inOffsetOrder = [...back].sort((a, b) => Number(a.offset) - Number(b.offset));
+      expect(inOffsetOrder.map((m) => m.value?.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
     } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('regression: a send across codecs waits for every request and says which topics were written when one fails', async () => {
+    const producer = new KafkaJsProducer({ brokers: kafkaBrokers() });
+    const zstd = uniqueTopic('partial-zstd');
+    const small = uniqueTopic('partial-small');
+    await producer.ensureTopics([
+      { name: zstd, partitions: 1, compression: 'zstd' },
+      { name: small, partitions: 1, maxMessageBytes: 2_000 },
+    ]);
+    await producer.connect();
+    const admin = testKafka(kafkaBrokers()).admin();
+    try {
+      const err = await producer
+        .send([
+          { topic: zstd, messages: [{ value: 'a' }, { value: 'b' }] },
+          { topic: small, messages: [{ value: randomBytes(5_000) }] },
+        ])
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FirestreamError);
+      const e = err as FirestreamError;
+      expect(e).toMatchObject({ code: ErrorCodes.RECORD_TOO_LARGE, retryable: false });
+      expect(e.context.delivered).toEqual([{ topic: zstd, count: 2, partitions: [{ partition: 0, baseOffset: '0' }] }]);
+      expect(e.context.failed).toEqual([expect.objectContaining({ topic: small, count: 1, code: ErrorCodes.RECORD_TOO_LARGE, retryable: false })]);
+      // Settled only after the zstd request finished: its records are in Kafka already.
+      await admin.connect();
+      expect((await admin.fetchTopicOffsets(zstd)).map((o) => o.high)).toEqual(['2']);
+      expect((await admin.fetchTopicOffsets(small)).map((o) => o.high)).toEqual(['0']);
+    } finally {
+      await admin.disconnect();
       await producer.disconnect();
     }
   });

@@ -33,17 +33,27 @@ export function loadLz4(): Promise<typeof Lz4Module> {
   return loading;
 }
 
+/** The LZ4 frames found in a buffer and the most their blocks can expand to. */
+export interface Lz4FrameScan {
+  /** Upper bound of the decompressed size, from block headers alone. */
+  readonly bound: number;
+  /** `[start, end)` byte ranges of the data frames (skippable frames left out). */
+  readonly frames: readonly (readonly [number, number])[];
+}
+
 /**
- * Returns an upper bound of the decompressed size of the LZ4 frames in `input`, from block headers
- * alone. Throws `CODEC_FAILED` when the frame structure is malformed.
+ * Scans the LZ4 frames in `input` from their headers alone: where each data frame lies and an
+ * upper bound of the decompressed size. Throws `CODEC_FAILED` when the frame structure is malformed.
  */
-export function lz4DecompressedSizeBound(input: Buffer): number {
+export function scanLz4Frames(input: Buffer): Lz4FrameScan {
   let pos = 0;
   let bound = 0;
+  const frames: [number, number][] = [];
   const need = (n: number): void => {
     if (pos + n > input.length) throw corruptData('lz4', `truncated frame at byte ${pos}`);
   };
   while (pos < input.length) {
+    const start = pos;
     need(4);
     const magic = input.readUInt32LE(pos);
     pos += 4;
@@ -76,8 +86,29 @@ export function lz4DecompressedSizeBound(input: Buffer): number {
     }
     if (flg & 0x04) pos += 4; // content checksum
     if (pos > input.length) throw corruptData('lz4', 'truncated frame');
+    frames.push([start, pos]);
   }
-  return bound;
+  return { bound, frames };
+}
+
+/**
+ * Returns an upper bound of the decompressed size of the LZ4 frames in `input`, from block headers
+ * alone. Throws `CODEC_FAILED` when the frame structure is malformed.
+ */
+export function lz4DecompressedSizeBound(input: Buffer): number {
+  return scanLz4Frames(input).bound;
+}
+
+/** Decodes one LZ4 frame; the `lz4` decoder allocates one block-size buffer per compressed block. */
+function decodeFrame(lz4: typeof Lz4Module, frame: Buffer, chunks: Buffer[]): void {
+  const decoder = lz4.createDecoderStream();
+  let failure: unknown;
+  decoder.on('data', (chunk: Buffer) => chunks.push(chunk));
+  decoder.on('error', (err: unknown) => {
+    failure ??= err;
+  });
+  decoder.end(frame); // the decoder processes a whole buffer synchronously
+  if (failure !== undefined) throw corruptData('lz4', failure instanceof Error ? failure.message : String(failure), failure);
 }
 
 /** Creates the kafkajs LZ4 codec; `maxDecompressedBytes` bounds one decompressed batch. */
@@ -89,17 +120,11 @@ export function createLz4Codec(maxDecompressedBytes: number): KafkaCodec {
     },
     async decompress(buffer) {
       const lz4 = await loadLz4();
-      const bound = lz4DecompressedSizeBound(buffer);
+      const { bound, frames } = scanLz4Frames(buffer);
       if (bound > maxDecompressedBytes) throw decompressionLimitExceeded('lz4', maxDecompressedBytes, bound, true);
-      const decoder = lz4.createDecoderStream();
+      // One decoder per frame: the `lz4` decoder does not reset its content checksum between frames.
       const chunks: Buffer[] = [];
-      let failure: unknown;
-      decoder.on('data', (chunk: Buffer) => chunks.push(chunk));
-      decoder.on('error', (err: unknown) => {
-        failure ??= err;
-      });
-      decoder.end(buffer); // the decoder processes a whole buffer synchronously
-      if (failure !== undefined) throw corruptData('lz4', failure instanceof Error ? failure.message : String(failure), failure);
+      for (const [start, end] of frames) decodeFrame(lz4, buffer.subarray(start, end), chunks);
       return Buffer.concat(chunks);
     },
   };

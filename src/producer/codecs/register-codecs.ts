@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { CompressionTypes } from 'kafkajs';
 import { z } from 'zod';
+import type { Logger } from '../../core/logger.js';
 import { parseOptions } from '../parse-options.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './codec.js';
 import { createGzipCodec } from './gzip-codec.js';
@@ -47,10 +48,11 @@ let registered: { key: string; settings: RegisteredCodecs } | undefined;
  * Installs firestream's gzip (bounded), LZ4 and zstd codecs into kafkajs's process-wide
  * `CompressionCodecs`. Idempotent: a second call with the same options does nothing. kafkajs
  * codecs are global, so the settings are too: a call with different options replaces them for
- * every kafkajs client in the process. Codec packages load lazily on first use; a missing one
+ * every kafkajs client in the process, and says so through `logger` (a warning naming the
+ * settings replaced and the new ones). Codec packages load lazily on first use; a missing one
  * fails that use with `CODEC_UNAVAILABLE`.
  */
-export function registerCompressionCodecs(options: CompressionCodecOptions = {}): RegisteredCodecs {
+export function registerCompressionCodecs(options: CompressionCodecOptions = {}, logger?: Logger): RegisteredCodecs {
   const parsed = parseOptions(codecOptionsSchema, options, 'codecs');
   const key = JSON.stringify(parsed);
   if (registered?.key === key) return registered.settings;
@@ -66,8 +68,32 @@ export function registerCompressionCodecs(options: CompressionCodecOptions = {})
     maxDecompressedBytes: parsed.maxDecompressedBytes,
     zstdBackend: backend.name,
   });
+  const previous = registered?.settings;
   registered = { key, settings };
+  if (previous && describeSettings(previous) !== describeSettings(settings)) {
+    logger?.warn(
+      { component: 'producer', previous, current: settings },
+      `Compression codec settings are process-wide: ${describeSettings(previous)} were replaced by ${describeSettings(settings)} for every kafkajs client in this process.`,
+    );
+  }
   return settings;
+}
+
+/**
+ * Makes sure firestream's codecs are installed: registers the defaults when no settings were
+ * registered yet, and otherwise leaves the settings in force (another producer's) unchanged.
+ */
+export function ensureCompressionCodecs(): RegisteredCodecs {
+  return registered?.settings ?? registerCompressionCodecs();
+}
+
+/** The codec settings in force, or `undefined` before the first registration. */
+export function registeredCompressionCodecs(): RegisteredCodecs | undefined {
+  return registered?.settings;
+}
+
+function describeSettings(s: RegisteredCodecs): string {
+  return `{ zstdLevel: ${s.zstdLevel}, maxDecompressedBytes: ${s.maxDecompressedBytes}, zstdBackend: ${s.zstdBackend} }`;
 }
 
 /** Maps a compression name to kafkajs's `CompressionTypes`. */

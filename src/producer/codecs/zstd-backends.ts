@@ -42,6 +42,9 @@ export function nodeZlibHasZstd(z: NodeZlibZstd = zlib as unknown as NodeZlibZst
   return typeof z.zstdCompress === 'function' && typeof z.zstdDecompress === 'function' && typeof z.constants.ZSTD_c_compressionLevel === 'number';
 }
 
+/** Smallest output buffer added while decompressing frames that declare no size (zstd-napi). */
+const MIN_OUTPUT_STEP = 128 * 1024;
+
 /** A backend on `node:zlib` (runs in the libuv thread pool); `z` is injectable for tests. */
 export function createNodeZlibBackend(z: NodeZlibZstd = zlib as unknown as NodeZlibZstd): ZstdBackend {
   const compressFn = z.zstdCompress;
@@ -87,32 +90,49 @@ function loadNapi(): Promise<NapiModules> {
 }
 
 /**
- * Decompresses with a bounded output: never allocates more than `maxBytes + 1` bytes of output,
- * whatever size the frame header declares.
+ * Decompresses one or more concatenated zstd frames with a bounded output.
+ *
+ * zstd writes straight into output buffers that are each filled completely before the next one is
+ * allocated, and no buffer reaches past `maxBytes + 1` bytes of output in total: whatever the
+ * frames declare, however many frames there are, the buffers allocated add up to at most
+ * `maxBytes + 1` bytes (plus the final concatenation when the output spans several buffers). The
+ * first buffer is sized to the first frame's declared size when it has one (capped by the limit),
+ * later ones to a fixed step. Output past `maxBytes` fails with the `CODEC_FAILED` limit error as
+ * soon as it is produced.
  */
 function boundedDecompress(binding: typeof ZstdBinding, dctx: ZstdBinding.DCtx, data: Buffer, maxBytes: number): Buffer {
   const declared = data.length >= 4 ? binding.getFrameContentSize(data) : null;
   if (declared !== null && declared > maxBytes) throw decompressionLimitExceeded('zstd', maxBytes, declared);
-  const step = binding.dStreamOutSize();
-  const chunks: Buffer[] = [];
+  const step = Math.max(binding.dStreamOutSize(), MIN_OUTPUT_STEP);
+  const limit = maxBytes + 1; // one byte past the bound is enough to detect that it was passed
+  const full: Buffer[] = [];
   let total = 0;
+  let current = Buffer.allocUnsafe(Math.min(declared !== null && declared > 0 ? declared : step, limit));
+  let used = 0;
   let remaining: Buffer = data;
   let frameOpen = 0;
   dctx.reset(binding.ResetDirective.sessionOnly);
   for (;;) {
-    const size = Math.min(Math.max(step, declared ?? remaining.length * 4), maxBytes - total + 1);
-    const out = Buffer.allocUnsafe(size);
-    const [ret, produced, consumed] = dctx.decompressStream(out, remaining);
+    if (used === current.length) {
+      full.push(current);
+      current = Buffer.allocUnsafe(Math.min(step, limit - total));
+      used = 0;
+    }
+    const window = current.length - used;
+    const [ret, produced, consumed] = dctx.decompressStream(current.subarray(used), remaining);
     if (produced > 0 || consumed > 0) frameOpen = ret; // a call that made no progress only hints at a next frame
+    used += produced;
     total += produced;
     if (total > maxBytes) throw decompressionLimitExceeded('zstd', maxBytes, total);
-    if (produced > 0) chunks.push(out.subarray(0, produced));
     remaining = remaining.subarray(consumed);
-    if (remaining.length === 0 && produced < size) break;
+    // Done when the input is used up and zstd holds no more output (frame complete, or the window not filled).
+    if (remaining.length === 0 && (ret === 0 || produced < window)) break;
     if (produced === 0 && consumed === 0) throw corruptData('zstd', 'decompression made no progress');
   }
   if (frameOpen !== 0) throw corruptData('zstd', 'truncated frame');
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  if (full.length === 0) return current.subarray(0, used);
+  full.push(current.subarray(0, used));
+  return Buffer.concat(full, total);
 }
 
 /** A backend on the `zstd-napi` native package, loaded on first use. */

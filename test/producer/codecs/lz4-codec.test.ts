@@ -38,6 +38,23 @@ describe('LZ4 codec', () => {
     expect((await createLz4Codec(2 * 1024 * 1024).decompress(frame)).length).toBe(zeros.length);
   });
 
+  it('bounds the output across concatenated frames (multi-frame bomb) without decoding them', async () => {
+    const frame = lz4.encode(Buffer.alloc(1024 * 1024), { blockMaxSize: 64 << 10 });
+    const bomb = Buffer.concat(Array.from({ length: 64 }, () => frame));
+    expect(lz4DecompressedSizeBound(bomb)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(createLz4Codec(4 * 1024 * 1024).decompress(bomb)).rejects.toMatchObject({ code: ErrorCodes.CODEC_FAILED, context: { reason: 'limit' } });
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('regression: decodes concatenated frames with content checksums (the lz4 decoder kept one checksum across frames)', async () => {
+    const codec = createLz4Codec(4 * 1024 * 1024);
+    const a = await codec.compress({ buffer: text });
+    const b = await codec.compress({ buffer: Buffer.from('tail') });
+    const out = await codec.decompress(Buffer.concat([a, b]));
+    expect(out.equals(Buffer.concat([text, Buffer.from('tail')]))).toBe(true);
+  });
+
   it('rejects truncated, corrupted and foreign data with CODEC_FAILED', async () => {
     const codec = createLz4Codec(64 * 1024 * 1024);
     const frame = await codec.compress({ buffer: text });

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../src/errors.js';
-import { kafkaCompressionType, registerCompressionCodecs } from '../../../src/producer/codecs/register-codecs.js';
+import { ensureCompressionCodecs, kafkaCompressionType, registerCompressionCodecs, registeredCompressionCodecs } from '../../../src/producer/codecs/register-codecs.js';
 
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 type Codec = { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> };
@@ -28,6 +28,25 @@ describe('registerCompressionCodecs', () => {
     const b = registerCompressionCodecs({ zstdLevel: 1 });
     expect(b.zstdLevel).toBe(1);
     expect(CompressionCodecs[CompressionTypes.ZSTD]).not.toBe(installed);
+    registerCompressionCodecs();
+  });
+
+  it('ensureCompressionCodecs keeps the settings in force and installs defaults only when there are none', () => {
+    registerCompressionCodecs({ zstdLevel: 7 });
+    const installed = CompressionCodecs[CompressionTypes.ZSTD];
+    expect(ensureCompressionCodecs().zstdLevel).toBe(7);
+    expect(CompressionCodecs[CompressionTypes.ZSTD]).toBe(installed);
+    expect(registeredCompressionCodecs()?.zstdLevel).toBe(7);
+    registerCompressionCodecs();
+  });
+
+  it('warns through the logger when different settings replace those in force, naming both', () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_o: object, m?: string) => void warnings.push(m ?? '') };
+    registerCompressionCodecs({}, logger);
+    registerCompressionCodecs({ zstdLevel: 12 }, logger);
+    registerCompressionCodecs({ zstdLevel: 12 }, logger);
+    expect(warnings).toEqual([expect.stringMatching(/zstdLevel: 3.*replaced by.*zstdLevel: 12/)]);
     registerCompressionCodecs();
   });
 

@@ -43,6 +43,31 @@ describe('zstd codec on zstd-napi', () => {
     expect((await backend.decompress(undeclared, 8 * 1024 * 1024)).length).toBe(big.length);
   });
 
+  it('regression: a multi-frame zstd bomb allocates no more than the limit (first frame declares a large size, many tiny frames follow)', async () => {
+    // Each pass used to allocate the first frame's declared size again and keep the whole buffer
+    // for a few bytes of output: 1 MiB declared + 100 tiny frames retained over 100 MiB.
+    const backend = createNapiBackend();
+    const first = zstdNapi.compress(Buffer.alloc(1024 * 1024));
+    const tiny = zstdNapi.compress(Buffer.from('x'));
+    const frames = Buffer.concat([first, ...Array.from({ length: 100 }, () => tiny)]);
+    expect(frames.length).toBeLessThan(2_000);
+    const before = process.memoryUsage().arrayBuffers;
+    const out = await backend.decompress(frames, 4 * 1024 * 1024);
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(out.length).toBe(1024 * 1024 + 100);
+    expect(out.subarray(1024 * 1024).toString()).toBe('x'.repeat(100));
+    expect(grown).toBeLessThan(24 * 1024 * 1024);
+  });
+
+  it('regression: a multi-frame zstd bomb past the limit rejects with the limit error and bounded allocation', async () => {
+    const backend = createNapiBackend();
+    const tiny = zstdNapi.compress(Buffer.from('x'));
+    const bomb = Buffer.concat([zstdNapi.compress(Buffer.alloc(2 * 1024 * 1024)), ...Array.from({ length: 100 }, () => tiny), zstdNapi.compress(Buffer.alloc(4 * 1024 * 1024))]);
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(backend.decompress(bomb, 4 * 1024 * 1024)).rejects.toMatchObject({ code: ErrorCodes.CODEC_FAILED, context: { reason: 'limit' } });
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(24 * 1024 * 1024);
+  });
+
   it('rejects truncated and foreign data with CODEC_FAILED', async () => {
     const backend = createNapiBackend();
     const frame = zstdNapi.compress(text);
