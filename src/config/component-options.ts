@@ -13,6 +13,7 @@ import type { Enricher } from '../routing/enrichers.js';
 import { composeEnrichers, createEnrichers } from '../routing/enrichers.js';
 import type { PartitionKeyerOptions } from '../routing/partition-keyer.js';
 import type { TopicResolverOptions } from '../routing/topic-resolver.js';
+import { InvalidOptionError } from '../errors.js';
 import type { StreamConfig } from './schema/index.js';
 
 /** TLS options for kafkajs from `kafka.ssl`; `undefined` when TLS is off. Certificates stay verified unless the file says otherwise. */
@@ -30,16 +31,23 @@ function sslOptions(ssl: StreamConfig['kafka']['ssl']): ConnectionOptions | unde
 /**
  * Options of a {@link KafkaJsProducer} from the `kafka` and `topics` sections: brokers, client id,
  * TLS (verified by default), SASL, acks, idempotence, timeouts, the default codec and one codec per
- * configured topic.
+ * configured topic. `kafka.lingerMs` and `kafka.maxBatchBytes` are not producer options (the
+ * facade's sender loop reads them).
  *
  * @param config - A config from {@link loadConfig} or {@link resolveConfig}.
  * @param extra - Options the file cannot hold (logger, clock, codec settings); they win.
+ * @throws {@link InvalidOptionError} for a bootstrap server written as an IPv6 literal
+ *   (`[::1]:9092`): kafkajs 2 splits `host:port` at the first `:` and cannot connect to it.
  */
 export function kafkaJsProducerOptionsFromConfig(
   config: Pick<StreamConfig, 'kafka' | 'topics'>,
   extra: Partial<KafkaJsProducerOptions> = {},
 ): KafkaJsProducerOptions {
   const { kafka } = config;
+  const ipv6 = kafka.bootstrapServers.find((server) => server.startsWith('['));
+  if (ipv6 !== undefined && extra.brokers === undefined) {
+    throw new InvalidOptionError('kafka.bootstrapServers', ipv6, 'is an IPv6 literal, which kafkajs cannot connect to; use a host name that resolves to the address');
+  }
   const topicCompression: Record<string, CompressionName> = {};
   for (const topic of config.topics) topicCompression[topic.name] = topic.compression;
   const options: KafkaJsProducerOptions = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ConfigIssue } from '../errors.js';
 import type { ConfigPath } from './paths.js';
 import { formatPath, valueAt } from './paths.js';
-import { mayBeSecret, REDACTED, redactValue } from './redact.js';
+import { redactIssueValue } from './redact.js';
 
 /** Strips wrappers (defaults, optional, pipes) down to the schema that holds the shape. */
 function unwrap(schema: z.ZodType): z.ZodType {
@@ -59,8 +59,9 @@ function unknownKeyMessage(key: string, known: readonly string[]): string {
   return known.length > 0 ? `is not a known setting (known here: ${known.join(', ')})` : 'is not a known setting';
 }
 
+/** Lower-cases the first letter of a sentence (`Invalid input` → `invalid input`), not of an upper-case word (`CRITICAL`). */
 function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 /** Shows entries of the keyed lists by their key (`topics["wildfire-x"]`, `sources["iot_a"]`) rather than by index. */
@@ -79,8 +80,8 @@ export type OriginLookup = (path: ConfigPath) => string | undefined;
 /**
  * Turns zod issues into {@link ConfigIssue}s: one per problem (one per unknown key), with the
  * path, a message, and the value found at that path in `input` (for a failed cross-field check on
- * a value left out, the default in effect), secrets redacted. When an environment variable set the
- * value, the message names it.
+ * a value left out, the default in effect) as far as it is safe to show (see `redactIssueValue`).
+ * When an environment variable set the value, the message names it.
  */
 export function issuesFromZod(error: z.ZodError, input: unknown, schema: z.ZodType, originOf: OriginLookup): ConfigIssue[] {
   const out: ConfigIssue[] = [];
@@ -98,7 +99,7 @@ export function issuesFromZod(error: z.ZodError, input: unknown, schema: z.ZodTy
     out.push({
       path: displayPath(path, input),
       message: origin === undefined ? message : `${message} [set by environment variable ${origin}]`,
-      received: unknownKey && value !== undefined && mayBeSecret(path) ? REDACTED : redactValue(value, path),
+      received: redactIssueValue(value, path, unknownKey),
     });
   };
   for (const issue of error.issues) {

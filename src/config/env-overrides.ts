@@ -7,7 +7,9 @@
  *   `FIRESTREAM_SOURCES__FIRMS_VIIRS__ENABLED=false` sets `enabled` of source `firms_viirs`
  *   (source ids and topic names are lower-cased). Values are parsed as JSON when they parse
  *   (`20000`, `false`, `["a:9092"]`, `{"max_size": 5}`) and kept as strings otherwise; quote a
- *   string that looks like JSON (`'"123"'`). Lists cannot be indexed: set the whole list as JSON.
+ *   string that looks like JSON (`'"123"'`). A value that starts with `{` or `[` but is not valid JSON
+ *   is an error (reported without the value, which may be a secret). Lists cannot be indexed: set
+ *   the whole list as JSON.
  * - `FIRESTREAM_CONFIG` names the configuration file (read by `loadConfig()` without arguments) and
  *   is not a setting.
  *
@@ -32,11 +34,12 @@ export interface EnvFragment {
   readonly value: Record<string, unknown>;
 }
 
+/** The value of a variable: JSON when it parses; `undefined` when it looks like a JSON object or list but does not parse; else the string. */
 function parseValue(raw: string): unknown {
   try {
     return JSON.parse(raw) as unknown;
   } catch {
-    return raw;
+    return /^\s*[[{]/.test(raw) ? undefined : raw;
   }
 }
 
@@ -48,7 +51,8 @@ function nest(segments: readonly string[], value: unknown): Record<string, unkno
 
 /**
  * Reads the configuration variables of `env`, lowest precedence first. Malformed names
- * (`FIRESTREAM_`, empty segments, `___`) are appended to `issues`.
+ * (`FIRESTREAM_`, empty segments, `___`) and values that look like JSON but do not parse are
+ * appended to `issues`, never with the value.
  */
 export function readEnvFragments(env: Readonly<Record<string, string | undefined>>, issues: ConfigIssue[]): EnvFragment[] {
   const fragments: EnvFragment[] = [];
@@ -67,7 +71,16 @@ export function readEnvFragments(env: Readonly<Record<string, string | undefined
       });
       continue;
     }
-    fragments.push({ variable: name, value: nest(segments, parseValue(env[name] as string)) });
+    const value = parseValue(env[name] as string);
+    if (value === undefined) {
+      issues.push({
+        path: name,
+        // No `received`, nor the parser's message: both may quote the value, which may be a secret.
+        message: 'starts like a JSON object or list but is not valid JSON: fix the JSON, or write a plain string as a JSON string, in double quotes',
+      });
+      continue;
+    }
+    fragments.push({ variable: name, value: nest(segments, value) });
   }
   return fragments;
 }

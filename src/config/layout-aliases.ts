@@ -11,18 +11,23 @@
  * | `kafka.max_retries`, `kafka.retry_backoff_base` | `producer.retry.maxRetries`, `producer.retry.multiplier` |
  * | `kafka.bootstrap_servers: "a:9092,b:9092"` | `kafka.bootstrapServers: ["a:9092", "b:9092"]` |
  * | `kafka.acks: all`, `kafka.ssl: true` | `kafka.acks: -1`, `kafka.ssl.enabled: true` |
- * | `topics: { <name>: {…} }`, `compression_type` | `topics: [{ name, … }]`, `compression` |
+ * | `topics` entries' `compression_type` | `compression` |
  * | `sources: { <id>: {…} }`, `source_type`, `custom_params` | `sources: [{ sourceId, … }]`, `type`, `options` |
  * | `ingestion.mode: continuous_streaming` | `ingestion.mode: continuous` |
  * | `ingestion.buffer_size`, `ingestion.schedule_interval_seconds` | `ingestion.batchSize`, `ingestion.pollingIntervalSeconds` |
  *
  * Writing both an older key and its canonical key is a configuration issue.
  *
+ * `topics` written as a map (`{ <name>: {…} }`) stays a map, each entry given its `name`:
+ * `mergeLayers` merges a map by name into the topics below it (the preset), while a list replaces
+ * them. Maps of sources become lists (sources always merge by id).
+ *
  * @module
  */
 import type { ConfigIssue } from '../errors.js';
 import type { ConfigPath } from './paths.js';
 import { formatPath, isPlainObject } from './paths.js';
+import { redactIssueValue } from './redact.js';
 
 type Obj = Record<string, unknown>;
 
@@ -65,17 +70,35 @@ function objectAt(root: Obj, path: readonly string[]): Obj | undefined {
   return isPlainObject(current) ? current : undefined;
 }
 
+/** Gives a map entry its key as `keyName`; reports an entry whose own `keyName` differs. */
+function keyedEntry(key: string, entry: unknown, keyName: string, path: ConfigPath, issues: ConfigIssue[]): unknown {
+  if (entry === null || entry === undefined) return { [keyName]: key };
+  if (!isPlainObject(entry)) return entry; // the schema reports "expected object" for it
+  if (entry[keyName] !== undefined && entry[keyName] !== key) {
+    const at = [...path, key, keyName];
+    issues.push({ path: formatPath(at), message: `differs from its map key "${key}"; drop it or make them equal`, received: redactIssueValue(entry[keyName], at) });
+  }
+  return { ...entry, [keyName]: key };
+}
+
 /** Turns `{ <key>: {…} }` into `[{ [keyName]: <key>, … }]`; lists are returned as they are. */
 function mapToList(value: unknown, keyName: string, path: ConfigPath, issues: ConfigIssue[]): unknown {
   if (!isPlainObject(value)) return value;
-  return Object.entries(value).map(([key, entry]) => {
-    if (entry === null || entry === undefined) return { [keyName]: key };
-    if (!isPlainObject(entry)) return entry; // the schema reports "expected object" at this index
-    if (entry[keyName] !== undefined && entry[keyName] !== key) {
-      issues.push({ path: formatPath([...path, key, keyName]), message: `differs from its map key "${key}"; drop it or make them equal`, received: entry[keyName] });
-    }
-    return { ...entry, [keyName]: key };
-  });
+  return Object.entries(value).map(([key, entry]) => keyedEntry(key, entry, keyName, path, issues));
+}
+
+function adaptTopic(topic: unknown, path: ConfigPath, issues: ConfigIssue[]): unknown {
+  if (isPlainObject(topic)) move(topic, ['compressionType'], ['compression'], issues, path);
+  return topic;
+}
+
+/** Adapts the entries of `topics`, keeping its form: a list stays a list, a map stays a map keyed by name. */
+function adaptTopics(topics: unknown, issues: ConfigIssue[]): unknown {
+  if (Array.isArray(topics)) return topics.map((topic: unknown, i) => adaptTopic(topic, ['topics', i], issues));
+  if (!isPlainObject(topics)) return topics;
+  const out: Obj = {};
+  for (const [name, entry] of Object.entries(topics)) out[name] = adaptTopic(keyedEntry(name, entry, 'name', ['topics'], issues), ['topics', name], issues);
+  return out;
 }
 
 function adaptKafka(kafka: unknown): void {
@@ -108,14 +131,7 @@ export function adaptLayout(root: unknown, issues: ConfigIssue[]): unknown {
   if (!isPlainObject(root)) return root;
   for (const [from, to] of ROOT_MOVES) move(root, from, to, issues);
   adaptKafka(root.kafka);
-  if (root.topics !== undefined) {
-    root.topics = mapToList(root.topics, 'name', ['topics'], issues);
-    if (Array.isArray(root.topics)) {
-      root.topics.forEach((topic: unknown, i) => {
-        if (isPlainObject(topic)) move(topic, ['compressionType'], ['compression'], issues, ['topics', i]);
-      });
-    }
-  }
+  if (root.topics !== undefined) root.topics = adaptTopics(root.topics, issues);
   if (root.sources !== undefined) {
     const wasMap = isPlainObject(root.sources);
     const ids = wasMap ? Object.keys(root.sources as Obj) : [];

@@ -1,9 +1,6 @@
 import type { ConfigPath } from './paths.js';
 import { isPlainObject } from './paths.js';
 
-/** Top-level lists whose entries are merged by a key instead of replaced: topics by name, sources by id. */
-const KEYED_LISTS: Readonly<Record<string, string>> = Object.freeze({ topics: 'name', sources: 'sourceId' });
-
 /** The key of `entry` in a keyed list, or undefined when it has none. */
 function entryKey(entry: unknown, keyName: string): string | undefined {
   if (!isPlainObject(entry)) return undefined;
@@ -33,12 +30,18 @@ function mergeByKey(base: readonly unknown[], over: readonly unknown[], keyName:
 
 /**
  * Deep-merges `over` onto `base` without modifying either: objects merge key by key, `undefined`
- * keeps the base value, other values (lists included) replace it. The top-level `topics` and
- * `sources` lists merge entry by entry, matched by `name` and `sourceId`, so a file can change one
- * preset topic without repeating the others.
+ * keeps the base value, other values (lists included) replace it, with two exceptions at the top
+ * level:
+ *
+ * - `topics`: a list replaces the topics below it (the preset included); a map
+ *   (`{ <name>: {…} }`, as left by `adaptLayout`) merges entry by entry into them, matched by name,
+ *   so a file can change one preset topic without repeating the others.
+ * - `sources`: a list merges entry by entry, matched by `sourceId`.
  */
 export function mergeLayers(base: unknown, over: unknown, path: ConfigPath = []): unknown {
   if (over === undefined) return base;
+  const topLevel = path.length === 1 ? path[0] : undefined;
+  if (topLevel === 'topics' && isPlainObject(over)) return mergeByKey(Array.isArray(base) ? base : [], Object.values(over), 'name', path);
   if (isPlainObject(base) && isPlainObject(over)) {
     const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(over)) {
@@ -46,7 +49,7 @@ export function mergeLayers(base: unknown, over: unknown, path: ConfigPath = [])
     }
     return out;
   }
-  const keyName = path.length === 1 ? KEYED_LISTS[String(path[0])] : undefined;
-  if (keyName !== undefined && Array.isArray(base) && Array.isArray(over)) return mergeByKey(base, over, keyName, path);
+  if (topLevel === 'sources' && Array.isArray(base) && Array.isArray(over)) return mergeByKey(base, over, 'sourceId', path);
   return over;
 }
+

@@ -44,14 +44,3 @@ export function valueAt(root: unknown, path: ConfigPath): unknown {
 export function pathMatches(path: ConfigPath, pattern: readonly string[]): boolean {
   return path.length === pattern.length && pattern.every((part, i) => part === '*' || part === String(path[i]));
 }
-
-/** Deep copy of plain objects and arrays (other values are kept as they are); drops `__proto__` keys. */
-export function cloneData(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(cloneData);
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (key !== '__proto__') out[key] = cloneData(child);
-  }
-  return out;
-}

@@ -1,11 +1,21 @@
-import type { StreamConfig } from './schema/index.js';
+/**
+ * Secrets in configuration: what `redactConfig` hides before a config is logged, and what a
+ * {@link ConfigError} may show of an invalid value. Both use the one secret rule of
+ * `core/secrets.ts` (secret-looking keys, URL passwords, `password=` pairs, PEM private keys).
+ *
+ * @module
+ */
+import { isSecretKey, REDACTED, redactDeep } from '../core/secrets.js';
+import type { SecretPath } from '../core/secrets.js';
 import { deepFreeze } from './deep-freeze.js';
+import { MAX_CONFIG_DEPTH } from './limits.js';
 import type { ConfigPath } from './paths.js';
-import { isPlainObject, pathMatches } from './paths.js';
+import { pathMatches } from './paths.js';
+import type { StreamConfig } from './schema/index.js';
 
-/** What secrets are replaced with. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED } from '../core/secrets.js';
 
+/** Settings that are secret whatever their value (checked besides the secret-key rule). */
 const SECRET_PATHS: readonly (readonly string[])[] = [
   ['kafka', 'sasl', 'password'],
   ['kafka', 'ssl', 'key'],
@@ -14,67 +24,76 @@ const SECRET_PATHS: readonly (readonly string[])[] = [
   ['images', 's3', 'sessionToken'],
 ];
 
-const SECRET_SECTIONS: readonly (readonly string[])[] = [
+/** Sections whose every value may be (or embed) a credential: an error never shows a value at or under them. */
+const CREDENTIAL_SECTIONS: readonly (readonly string[])[] = [
   ['kafka', 'sasl'],
-  ['kafka', 'ssl'],
-  ['images', 's3'],
   ['dlq', 'postgres'],
+  ['sources', '*', 'options'],
+  ['sources', '*', 'customParams'],
 ];
 
-const CONNECTION_STRING_PATH = ['dlq', 'postgres', 'connectionString'];
+/** Sections that hold credentials next to plain settings: an error hides the section itself and unknown keys in it. */
+const MIXED_SECTIONS: readonly (readonly string[])[] = [
+  ['kafka', 'ssl'],
+  ['images', 's3'],
+];
 
-/** Key names inside a source's free-form `options` that are treated as secrets (API keys, tokens, passwords). */
-const SECRET_OPTION_KEY = /pass(word|wd|phrase)?$|secret|token|api[-_]?key|map[-_]?key|access[-_]?key|private[-_]?key|credential|^key$|^auth/i;
+/** Names of credentials sections; an unknown key with such a name (a mis-indented `sasl:`) is never echoed. */
+const SECTION_NAME = /^(sasl|ssl|tls|s3|postgres|options|customParams|credentials?)$/i;
 
-function isUnderOptions(path: ConfigPath): boolean {
-  return path.length >= 4 && path[0] === 'sources' && (path[2] === 'options' || path[2] === 'customParams');
+function isAtOrUnder(path: SecretPath, sections: readonly (readonly string[])[]): boolean {
+  return sections.some((section) => path.length >= section.length && pathMatches(path.slice(0, section.length), section));
 }
 
 /** True when the value at `path` (camelCase) is a secret that must never be logged. */
 export function isSecretPath(path: ConfigPath): boolean {
-  if (SECRET_PATHS.some((pattern) => pathMatches(path, pattern))) return true;
-  const last = path[path.length - 1];
-  return isUnderOptions(path) && typeof last === 'string' && SECRET_OPTION_KEY.test(last);
+  return SECRET_PATHS.some((pattern) => pathMatches(path, pattern));
+}
+
+/** True when an error must not show any part of the value found at `path`. */
+function isCredentialPath(path: SecretPath): boolean {
+  return isSecretPath(path) || isAtOrUnder(path, CREDENTIAL_SECTIONS) || MIXED_SECTIONS.some((section) => pathMatches(path, section));
 }
 
 /**
  * True when a key the schema does not know, at `path`, may hold a secret: it sits in a section
- * that holds credentials, or its name looks like one (a misspelt `pasword` must not be echoed).
+ * that holds credentials, or its name looks like a credential or a credentials section (a
+ * misspelt `pasword`, a mis-indented `sasl:` must not be echoed).
  */
 export function mayBeSecret(path: ConfigPath): boolean {
   const last = path[path.length - 1];
-  if (typeof last === 'string' && SECRET_OPTION_KEY.test(last)) return true;
+  if (typeof last === 'string' && (isSecretKey(last) || SECTION_NAME.test(last))) return true;
   const section = path.slice(0, -1);
-  return SECRET_SECTIONS.some((pattern) => pathMatches(section, pattern));
-}
-
-/** Hides the password of a URL-style (`postgres://user:pw@host`) or keyword-style (`password=pw`) connection string. */
-function redactConnectionString(value: string): string {
-  return value.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, `$1${REDACTED}@`).replace(/(password\s*=\s*)('[^']*'|\S+)/gi, `$1${REDACTED}`);
+  return isAtOrUnder(section, CREDENTIAL_SECTIONS) || isAtOrUnder(section, MIXED_SECTIONS);
 }
 
 /**
- * Returns a deep copy of `value` (found at `path` in a configuration) with secrets replaced by
- * {@link REDACTED}. Never modifies `value`.
+ * Returns a deep copy of `value` (found at `path` in a valid configuration) with secrets replaced
+ * by {@link REDACTED}: secret settings, values under secret-looking keys at any depth, and
+ * passwords inside URLs and connection strings. Never modifies `value`.
  */
 export function redactValue(value: unknown, path: ConfigPath = []): unknown {
+  return redactDeep(value, { path, isSecretPath, maxDepth: MAX_CONFIG_DEPTH });
+}
+
+/**
+ * What a configuration error may show of `value`, found at `path` of an invalid configuration:
+ * nothing for a value at or under a credentials section (`kafka.sasl`, `dlq.postgres`, a source's
+ * `options`; `kafka.ssl` and `images.s3` themselves) or for an unknown key that may hold a secret;
+ * otherwise the value with secret-looking keys redacted at any depth and URL passwords stripped.
+ */
+export function redactIssueValue(value: unknown, path: ConfigPath, unknownKey = false): unknown {
   if (value === undefined) return undefined;
-  if (isSecretPath(path)) return REDACTED;
-  if (pathMatches(path, CONNECTION_STRING_PATH)) return typeof value === 'string' ? redactConnectionString(value) : REDACTED;
-  if (Array.isArray(value)) return value.map((item, i) => redactValue(item, [...path, i]));
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (key !== '__proto__') out[key] = redactValue(child, [...path, key]);
-  }
-  return out;
+  if (unknownKey && mayBeSecret(path)) return REDACTED;
+  return redactDeep(value, { path, isSecretPath: isCredentialPath });
 }
 
 /**
  * Returns a frozen copy of `config` that is safe to log: the SASL password, TLS private key and
- * passphrase, S3 secret key and session token, the password in the PostgreSQL connection string,
- * and secret-looking keys of sources' `options` (`api_key`, `map_key`, `token`, `password`, …) are
- * replaced by `'[REDACTED]'`. The argument is not modified.
+ * passphrase, S3 secret key and session token, passwords inside URLs (the PostgreSQL connection
+ * string, an S3 endpoint, a source's `url`), and secret-looking keys anywhere, such as those of
+ * sources' `options` (`api_key`, `map_key`, `token`, `password`, `cookie`, …), are replaced by
+ * `'[REDACTED]'`. The argument is not modified.
  */
 export function redactConfig(config: StreamConfig): StreamConfig {
   return deepFreeze(redactValue(config) as StreamConfig);

@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { LogEntry, logCreator as KafkaLogCreator } from 'kafkajs';
 import type { Logger } from '../core/logger.js';
+import { redactDeep } from '../core/secrets.js';
 
 const { logLevel: KafkaLogLevel } = kafkajs;
 
@@ -23,17 +24,20 @@ export function kafkaLogLevel(name: KafkaLogLevelName): number {
   }
 }
 
-const SECRET_KEY = /pass(word)?|secret|token|credential|authorization|sasl|accessKey|oauth/i;
-const REDACTED = '[redacted]';
+/** Levels of nesting of a log field that are copied; deeper values are logged as `'[truncated]'`. */
+const LOG_FIELD_DEPTH = 8;
 
-/** Copies a log field, replacing values under credential-like keys with `[redacted]`. */
+/**
+ * Copies a log field with credentials replaced by `'[REDACTED]'`, using firestream's one secret
+ * rule (`redactDeep` in `core/secrets.ts`): values under credential-like keys (password, secret,
+ * token, api key, authorization, cookie, TLS key, …) are hidden, passwords in URLs and connection
+ * strings are stripped, errors become `{ name, message }`, Buffers are summarised, and values
+ * nested deeper than the limit are replaced rather than copied raw.
+ *
+ * @param depth - Nesting level `value` already sits at; fewer levels below it are copied.
+ */
 export function redact(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > 4) return value;
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEY.test(key) ? REDACTED : redact(v, depth + 1);
-  return out;
+  return redactDeep(value, { maxDepth: Math.max(0, LOG_FIELD_DEPTH - depth) });
 }
 
 /**
@@ -48,8 +52,8 @@ function isReadinessProbe(namespace: string, message: string): boolean {
 /**
  * A kafkajs `logCreator` that writes to a firestream {@link Logger}: kafkajs levels map to the
  * logger's methods, each entry carries `{ component: 'kafkajs', namespace, ...fields }`, and
- * fields whose key looks like a credential (password, secret, token, sasl, …) are redacted, so
- * SASL credentials never reach the log.
+ * fields whose key looks like a credential (password, secret, token, …) are redacted by
+ * {@link redact}, so SASL credentials never reach the log.
  */
 export function createKafkaLogCreator(logger: Logger): KafkaLogCreator {
   return () =>

@@ -7,6 +7,7 @@ import {
   topicResolverOptionsFromConfig,
 } from '../../src/config/component-options.js';
 import { loadConfig, resolveConfig } from '../../src/config/load-config.js';
+import { ErrorCodes } from '../../src/errors.js';
 import { PartitionKeyer } from '../../src/routing/partition-keyer.js';
 import { TopicResolver } from '../../src/routing/topic-resolver.js';
 
@@ -34,6 +35,16 @@ describe('kafkaJsProducerOptionsFromConfig', () => {
     expect(insecure.ssl).toEqual({ rejectUnauthorized: false });
   });
 
+  it('refuses an IPv6 literal bootstrap server, which kafkajs cannot parse, unless brokers are given explicitly', () => {
+    const config = resolveConfig({ kafka: { bootstrap_servers: ['[::1]:9092'] } }, { env: {} });
+    expect(() => kafkaJsProducerOptionsFromConfig(config)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTION, message: expect.stringContaining('[::1]:9092') }));
+    expect(kafkaJsProducerOptionsFromConfig(config, { brokers: ['localhost:9092'] }).brokers).toEqual(['localhost:9092']);
+  });
+
+  it('passes the 10 s default request timeout, which fits kafkajs retries in the producer deadline', () => {
+    expect(kafkaJsProducerOptionsFromConfig(resolveConfig({}, { env: {} })).requestTimeoutMs).toBe(10_000);
+  });
+
   it('lets explicit options win over the file', () => {
     const config = resolveConfig({}, { env: {} });
     expect(kafkaJsProducerOptionsFromConfig(config, { clientId: 'svc-7', brokers: ['x:1'] })).toMatchObject({ clientId: 'svc-7', brokers: ['x:1'] });
@@ -52,7 +63,11 @@ describe('routing options from config', () => {
 
   it("maps a source's own topic ahead of routing.customMappings", () => {
     const config = resolveConfig(
-      { sources: [{ source_id: 'feed_a', type: 'http_polling', topic: 'from-source' }], routing: { custom_mappings: { feed_a: 'from-routing', feed_b: 'b-topic' } } },
+      {
+        sources: [{ source_id: 'feed_a', type: 'http_polling', topic: 'from-source' }],
+        routing: { custom_mappings: { feed_a: 'from-routing', feed_b: 'b-topic' } },
+        topics: { 'from-source': { partitions: 1 }, 'from-routing': { partitions: 1 }, 'b-topic': { partitions: 1 } },
+      },
       { env: {} },
     );
     const resolver = new TopicResolver(topicResolverOptionsFromConfig(config));
@@ -61,7 +76,7 @@ describe('routing options from config', () => {
   });
 
   it('compiles configured patterns with their flags, and [] disables the built-in patterns', () => {
-    const config = resolveConfig({ routing: { patterns: [{ pattern: '^PURPLEAIR_', flags: 'i', topic: 'air-quality' }] } }, { env: {} });
+    const config = resolveConfig({ routing: { patterns: [{ pattern: '^PURPLEAIR_', flags: 'i', topic: 'air-quality' }] }, topics: { 'air-quality': { partitions: 1 } } }, { env: {} });
     const resolver = new TopicResolver(topicResolverOptionsFromConfig(config));
     expect(resolver.resolveTopic('purpleair_123')).toBe('air-quality');
     expect(resolver.resolveTopic('firms_viirs_snpp')).toBe('wildfire-default');

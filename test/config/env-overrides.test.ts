@@ -36,4 +36,12 @@ describe('readEnvFragments', () => {
     expect(issues.map((i) => i.path)).toEqual(['FIRESTREAM_', 'FIRESTREAM_A____B', 'FIRESTREAM_KAFKA__SASL___PASSWORD']);
     expect(issues.every((i) => !('received' in i))).toBe(true);
   });
+
+  it('reports a value that starts like JSON but does not parse, without the value (regression: the raw text, password included, was echoed)', () => {
+    const issues: ConfigIssue[] = [];
+    const fragments = readEnvFragments({ FIRESTREAM_KAFKA__SASL: '{"mechanism":"plain","password":"SECRETPW"', FIRESTREAM_ROUTING__ENRICHERS: '[ingestion_metadata', FIRESTREAM_KAFKA__CLIENT_ID: 'svc{1}' }, issues);
+    expect(fragments).toEqual([{ variable: 'FIRESTREAM_KAFKA__CLIENT_ID', value: { kafka: { client_id: 'svc{1}' } } }]);
+    expect(issues.map((i) => i.path)).toEqual(['FIRESTREAM_KAFKA__SASL', 'FIRESTREAM_ROUTING__ENRICHERS']);
+    expect(issues.every((i) => !('received' in i) && !i.message.includes('SECRETPW'))).toBe(true);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/config/load-config.js';
-import { StreamConfigSchema } from '../../src/config/schema/index.js';
+import { DEFAULT_TOPICS, StreamConfigSchema } from '../../src/config/schema/index.js';
 import { ConfigError, ErrorCodes, FirestreamError } from '../../src/errors.js';
 
 let dir: string;
@@ -89,6 +89,7 @@ describe('keys', () => {
         backpressure: { fire_season: { enabled: true, queue_max_size: 30_000 }, retry_after_ms: { load_shedding: 90_000 } },
         routing: { custom_mappings: { my_source: 'my-topic' }, partition_key: { strategy: 'geohash', geohash_precision: 6 } },
         sources: [{ source_id: 'iot_a', type: 'mqtt', ingestion: { polling_interval_seconds: 10, batch_size: 20 }, rate_limit_per_minute: 5 }],
+        topics: { 'my-topic': { partitions: 1, retention_ms: 1_000 } },
       },
       noEnv,
     );
@@ -98,6 +99,7 @@ describe('keys', () => {
         backpressure: { fireSeason: { enabled: true, queueMaxSize: 30_000 }, retryAfterMs: { loadShedding: 90_000 } },
         routing: { customMappings: { my_source: 'my-topic' }, partitionKey: { strategy: 'geohash', geohashPrecision: 6 } },
         sources: [{ sourceId: 'iot_a', type: 'mqtt', ingestion: { pollingIntervalSeconds: 10, batchSize: 20 }, rateLimitPerMinute: 5 }],
+        topics: { 'my-topic': { partitions: 1, retentionMs: 1_000 } },
       },
       noEnv,
     );
@@ -171,14 +173,12 @@ describe('environment and precedence', () => {
     expect(config.sources[0]?.options).toEqual({ map_key: 'abc' });
   });
 
-  it('applies defaults < file < env < overrides, deep-merged', () => {
-    const config = resolveConfig(
-      { queue: { max_size: 1_000, dequeue_batch_size: 100 }, throttling: { target_consumer_lag: 2_000 }, kafka: { client_id: 'file' } },
-      {
-        env: { FIRESTREAM_QUEUE__MAX_SIZE: '2000', FIRESTREAM_KAFKA__CLIENT_ID: 'env' },
-        overrides: { kafka: { clientId: 'override' } },
-      },
-    );
+  it('applies defaults < file < env < overrides to a file, deep-merged', async () => {
+    const path = await file('layers.yaml', 'queue: { max_size: 1000, dequeue_batch_size: 100 }\nthrottling: { target_consumer_lag: 2000 }\nkafka: { client_id: file }\n');
+    const config = await loadConfig(path, {
+      env: { FIRESTREAM_QUEUE__MAX_SIZE: '2000', FIRESTREAM_KAFKA__CLIENT_ID: 'env' },
+      overrides: { kafka: { clientId: 'override' } },
+    });
     expect(config.queue.maxSize).toBe(2_000); // env over file
     expect(config.queue.dequeueBatchSize).toBe(100); // file over default, kept by the deep merge
     expect(config.queue.overflowStrategy).toBe('drop_lowest'); // default
@@ -187,14 +187,82 @@ describe('environment and precedence', () => {
     expect(config.kafka.clientId).toBe('override'); // overrides over env
   });
 
-  it('merges topics by name into the preset across layers', () => {
+  it('precedence regression: an object given in code wins over the environment, overrides win over both', async () => {
+    const env = { FIRESTREAM_QUEUE__MAX_SIZE: '20000', FIRESTREAM_KAFKA__CLIENT_ID: 'env', FIRESTREAM_QUEUE__DEQUEUE_BATCH_SIZE: '7' };
+    const object = { queue: { max_size: 5 }, kafka: { client_id: 'object' } };
+    for (const config of [resolveConfig(object, { env }), await loadConfig(object, { env })]) {
+      expect(config.queue.maxSize).toBe(5); // object over env
+      expect(config.queue.dequeueBatchSize).toBe(7); // env over default where the object is silent
+      expect(config.kafka.clientId).toBe('object');
+    }
+    expect(resolveConfig(object, { env, overrides: { queue: { max_size: 9 } } }).queue.maxSize).toBe(9);
+  });
+
+  it('does not name a variable for a value the object set again', () => {
+    const err = configErrorOf(() => resolveConfig({ queue: { max_size: 'lots' } }, { env: { FIRESTREAM_QUEUE__MAX_SIZE: '20' } }));
+    expect(err.issues).toEqual([{ path: 'queue.maxSize', message: 'invalid input: expected number, received string', received: 'lots' }]);
+  });
+
+  it('merges topics written as a map by name into the preset, across layers', () => {
     const config = resolveConfig(
-      { topics: [{ name: 'wildfire-iot-sensors', partitions: 32 }, { name: 'extra', partitions: 1 }] },
+      { topics: { 'wildfire-iot-sensors': { partitions: 32 }, extra: { partitions: 1 } } },
       { env: {}, overrides: { topics: { 'wildfire-iot-sensors': { retention_ms: 1_000 } } } },
     );
     const iot = config.topics.find((t) => t.name === 'wildfire-iot-sensors');
     expect(iot).toEqual({ name: 'wildfire-iot-sensors', partitions: 32, replicationFactor: 1, compression: 'zstd', retentionMs: 1_000 });
-    expect(config.topics.map((t) => t.name)).toHaveLength(9);
+    expect(config.topics.map((t) => t.name)).toEqual([...DEFAULT_TOPICS.map((t) => t.name), 'extra']);
+  });
+
+  it('preset topics regression: a topics list replaces the preset, so preset topics can be removed', async () => {
+    const yaml = [
+      'topics:',
+      '  - { name: events, partitions: 3 }',
+      '  - { name: events-dlq, partitions: 1 }',
+      'dlq: { topic: events-dlq }',
+      'images: { enabled: false }',
+      'routing: { default_topic: events, critical_topic: events, patterns: [] }',
+      '',
+    ].join('\n');
+    const config = await loadConfig(await file('own-topics.yaml', yaml), noEnv);
+    expect(config.topics.map((t) => t.name)).toEqual(['events', 'events-dlq']);
+    expect(StreamConfigSchema.parse({ topics: config.topics, dlq: config.dlq, images: config.images, routing: config.routing }).topics).toEqual(config.topics);
+  });
+
+  it('undeclared topics regression: every topic the configuration names must be declared in topics', () => {
+    const err = configErrorOf(() =>
+      resolveConfig(
+        {
+          topics: [{ name: 'events', partitions: 3 }],
+          dlq: { topic: 'my-dlq' },
+          images: { topic: 'imgs' },
+          sources: [{ source_id: 'a', type: 'x', topic: 'zzz' }],
+          routing: {
+            default_topic: 'nowhere',
+            critical_topic: 'alerts-x',
+            custom_mappings: { b: 'mapped' },
+            content_rules: [{ field: 'kind', equals: 'x', topic: 'by-content' }],
+          },
+        },
+        noEnv,
+      ),
+    );
+    expect(err.issues.map((i) => [i.path, i.received])).toEqual([
+      ['dlq.topic', 'my-dlq'],
+      ['images.topic', 'imgs'],
+      ['sources["a"].topic', 'zzz'],
+      ['routing.defaultTopic', 'nowhere'],
+      ['routing.criticalTopic', 'alerts-x'],
+      ['routing.customMappings.b', 'mapped'],
+      ['routing.contentRules[0].topic', 'by-content'],
+      ['routing.patterns', undefined],
+    ]);
+    expect(err.issues[0]?.message).toContain('not declared in topics: declare it (for example { name: "my-dlq", partitions: 3 })');
+    expect(err.issues[7]?.message).toContain('"wildfire-nasa-firms"');
+    // The same rule holds for StreamConfigSchema.parse, which loadConfig uses.
+    expect(StreamConfigSchema.safeParse({ topics: [{ name: 'events', partitions: 3 }], routing: { patterns: [] } }).success).toBe(false);
+    // Off switches remove the need: no DLQ, no images.
+    const minimal = { topics: [{ name: 'events', partitions: 3 }], dlq: { enabled: false }, images: { enabled: false }, routing: { defaultTopic: 'events', criticalTopic: 'events', patterns: [] } };
+    expect(StreamConfigSchema.safeParse(minimal).success).toBe(true);
   });
 
   it('reports malformed FIRESTREAM_ variable names and names the variable behind a bad value', () => {

@@ -43,11 +43,14 @@ describe('normaliseKeys', () => {
     expect(normaliseKeys({ sources: [{ options: { a_b: 1 } }] }, issues)).toEqual({ sources: [{ options: { a_b: 1 } }] });
   });
 
-  it('refuses __proto__ keys without polluting prototypes', () => {
+  it('refuses __proto__, constructor and prototype keys everywhere, options included, without polluting prototypes', () => {
     const issues: ConfigIssue[] = [];
-    const input = JSON.parse('{"queue": {"__proto__": {"polluted": true}}, "sources": [{"options": {"__proto__": {"polluted": true}}}]}') as unknown;
-    const out = normaliseKeys(input, issues) as { queue: Record<string, unknown> };
-    expect(issues.map((i) => i.path)).toEqual(['queue.__proto__']);
+    const input = JSON.parse(
+      '{"queue": {"__proto__": {"polluted": true}}, "sources": [{"options": {"__proto__": {"polluted": true}, "nested": [{"constructor": {"prototype": {"p": 1}}}]}}], "prototype": 1}',
+    ) as unknown;
+    const out = normaliseKeys(input, issues) as { queue: Record<string, unknown>; sources: { options: Record<string, unknown> }[] };
+    expect(issues.map((i) => i.path)).toEqual(['queue.__proto__', 'sources[0].options.__proto__', 'sources[0].options.nested[0].constructor', 'prototype']);
+    expect(out.sources[0]?.options).toEqual({ nested: [{}] });
     expect(Object.getPrototypeOf(out.queue)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

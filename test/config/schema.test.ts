@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StreamConfigSchema } from '../../src/config/schema/index.js';
+import { MAX_TIMER_MS, MAX_TIMER_SECONDS } from '../../src/config/schema/common.js';
+import { DEFAULT_TOPICS, StreamConfigSchema } from '../../src/config/schema/index.js';
+import { KafkaSchema } from '../../src/config/schema/kafka.js';
 import type { StreamConfigInput } from '../../src/config/schema/index.js';
 
 const defaults = StreamConfigSchema.parse({});
@@ -133,6 +135,7 @@ describe('StreamConfigSchema defaults match the DESIGN table', () => {
     expect(defaults.kafka.sasl).toBeUndefined();
     expect(defaults.kafka.acks).toBe(-1);
     expect(defaults.kafka.idempotent).toBe(false);
+    expect(defaults.kafka.requestTimeoutMs).toBe(10_000);
     expect(defaults.shutdown.drainTimeoutMs).toBe(30_000);
     expect(defaults.instance.sources).toEqual([]);
   });
@@ -183,7 +186,8 @@ describe('StreamConfigSchema checks', () => {
   it('requires a polling interval for batch and real-time sources, and unique ids and topic names', () => {
     expect(issuesOf({ sources: [{ sourceId: 'a', type: 'x', ingestion: { mode: 'batch' } }] }).map((i) => i.path)).toEqual(['sources.0.ingestion.pollingIntervalSeconds']);
     expect(issuesOf({ sources: [{ sourceId: 'a', type: 'x' }, { sourceId: 'a', type: 'y' }] }).map((i) => i.path)).toEqual(['sources.1.sourceId']);
-    expect(issuesOf({ topics: [{ name: 't', partitions: 1 }, { name: 't', partitions: 2 }] }).map((i) => i.path)).toEqual(['topics.1.name']);
+    // The preset topics stay declared: a topics list replaces the preset, and every named topic must be in it.
+    expect(issuesOf({ topics: [...DEFAULT_TOPICS, { name: 't', partitions: 1 }, { name: 't', partitions: 2 }] }).map((i) => i.path)).toEqual([`topics.${DEFAULT_TOPICS.length + 1}.name`]);
   });
 
   it('rejects a routing pattern that does not compile, naming the regex error', () => {
@@ -193,3 +197,98 @@ describe('StreamConfigSchema checks', () => {
     expect(issues[0]?.message).toMatch(/not a valid regular expression.*Unterminated group/);
   });
 });
+
+describe('every problem in one error (regression: cross-field checks were skipped once any other field was invalid)', () => {
+  it('lists type errors, in-section and cross-section problems, unknown keys and undeclared topics together', () => {
+    const issues = issuesOf({
+      queue: { maxSize: 'big', overflowStrategy: 'spill', ageing: { lowToNormalMs: 900_000, normalToHighMs: 1_000 } },
+      buffer: { enabled: false },
+      throttling: { enabled: 'yes', targetConsumerLag: 9_000 },
+      backpressure: { warningAdmitRatio: 0.1, criticalAdmitRatio: 0.9, bogus: 1 },
+      sources: [
+        { sourceId: 'iot_x', type: 'mqtt', priority: 'CRITICAL', topic: 'nowhere' },
+        { sourceId: 'iot_y', type: 7 },
+      ],
+    } as unknown as StreamConfigInput);
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      [
+        'queue.maxSize',
+        'queue.ageing.lowToNormalMs',
+        'throttling.enabled',
+        'throttling.targetConsumerLag',
+        'backpressure',
+        'backpressure.criticalAdmitRatio',
+        'sources.1.type',
+        'sources.0.priority',
+        'queue.overflowStrategy',
+        'sources.0.topic',
+      ].sort(),
+    );
+  });
+
+  it('reports the three problems of the reviewer example', () => {
+    const paths = issuesOf({ queue: { maxSize: 'big', overflowStrategy: 'spill' }, buffer: { enabled: false }, sources: [{ sourceId: 'iot_x', type: 'mqtt', priority: 'CRITICAL' }] } as unknown as StreamConfigInput).map(
+      (i) => i.path,
+    );
+    expect(paths).toEqual(['queue.maxSize', 'sources.0.priority', 'queue.overflowStrategy']);
+  });
+
+  it('never runs a check on a value that failed its own validation', () => {
+    expect(issuesOf({ throttling: { targetConsumerLag: 'x', criticalConsumerLag: 5 } } as unknown as StreamConfigInput).map((i) => i.path)).toEqual(['throttling.targetConsumerLag']);
+    expect(issuesOf({ queue: 'x', buffer: { enabled: false } } as unknown as StreamConfigInput).map((i) => i.path)).toEqual(['queue']);
+    expect(issuesOf({ sources: 'x', routing: 5 } as unknown as StreamConfigInput).map((i) => i.path)).toEqual(['routing', 'sources']);
+  });
+});
+
+describe('kafka batching keys (regression: described as doing what nothing does)', () => {
+  it('keeps lingerMs and maxBatchBytes, and says who reads them', () => {
+    const kafka = KafkaSchema.shape;
+    for (const key of ['lingerMs', 'maxBatchBytes'] as const) {
+      expect(kafka[key].description).toContain('StreamManagerV2');
+      expect(kafka[key].description).toContain('KafkaJsProducer does not use it');
+    }
+    expect(kafka.maxBatchBytes.description).not.toMatch(/are split/);
+  });
+});
+
+describe('durations fit a Node timer (regression: seconds and the largest throttling delay were unbounded)', () => {
+  it.each([
+    [{ sources: [{ sourceId: 'a', type: 'x', ingestion: { pollingIntervalSeconds: 3_456_000 } }] }, 'sources.0.ingestion.pollingIntervalSeconds'],
+    [{ sources: [{ sourceId: 'a', type: 'x', timeoutSeconds: 1e12 }] }, 'sources.0.timeoutSeconds'],
+    [{ sources: [{ sourceId: 'a', type: 'x', cacheTtlSeconds: 2_147_484 }] }, 'sources.0.cacheTtlSeconds'],
+    [{ apiClient: { timeoutSeconds: 3e6 } }, 'apiClient.timeoutSeconds'],
+    [{ apiClient: { cacheTtlSeconds: 3e6 } }, 'apiClient.cacheTtlSeconds'],
+    [{ apiClient: { rateLimitPerMinute: 1e-6 } }, 'apiClient.rateLimitPerMinute'],
+    [{ ingestion: { batchIntervalAboveSeconds: 3e6 } }, 'ingestion.batchIntervalAboveSeconds'],
+    [{ throttling: { minSendRate: 1e-9 } }, 'throttling.minSendRate'],
+    [{ throttling: { baseDelayMs: 60_000, adjustmentFactor: 10, maxBackoffLevel: 30 } }, 'throttling.maxBackoffLevel'],
+    [{ queue: { ageing: { normalToHighMs: MAX_TIMER_MS + 1 } } }, 'queue.ageing.normalToHighMs'],
+  ] as [StreamConfigInput, string][])('%# rejects %s', (input, path) => {
+    expect(issuesOf(input).map((i) => i.path)).toContain(path);
+  });
+
+  it('accepts the largest durations that fit', () => {
+    expect(issuesOf({ sources: [{ sourceId: 'a', type: 'x', ingestion: { pollingIntervalSeconds: MAX_TIMER_SECONDS } }] })).toEqual([]);
+    expect(issuesOf({ throttling: { baseDelayMs: 1, adjustmentFactor: 2, maxBackoffLevel: 30 } })).toEqual([]); // 2^30 ms
+    expect(MAX_TIMER_SECONDS * 1_000).toBeLessThanOrEqual(MAX_TIMER_MS);
+  });
+});
+
+describe('missing checks (regression)', () => {
+  it('criticalAdmitRatio must not exceed warningAdmitRatio', () => {
+    expect(issuesOf({ backpressure: { warningAdmitRatio: 0.1, criticalAdmitRatio: 0.9 } }).map((i) => i.path)).toEqual(['backpressure.criticalAdmitRatio']);
+    expect(issuesOf({ backpressure: { warningAdmitRatio: 0.3, criticalAdmitRatio: 0.3 } })).toEqual([]);
+  });
+
+  it('ageing promotes LOW → NORMAL before NORMAL → HIGH (when ageing is on)', () => {
+    expect(issuesOf({ queue: { ageing: { lowToNormalMs: 900_000, normalToHighMs: 1_000 } } }).map((i) => i.path)).toEqual(['queue.ageing.lowToNormalMs']);
+    expect(issuesOf({ queue: { ageing: { enabled: false, lowToNormalMs: 900_000, normalToHighMs: 1_000 } } })).toEqual([]);
+  });
+
+  it('bootstrap servers: IPv6 in brackets accepted, ports outside 1..65535 refused', () => {
+    const paths = (servers: string[]) => issuesOf({ kafka: { bootstrapServers: servers } }).map((i) => i.path);
+    expect(paths(['[::1]:9092', 'broker-1.example.org:9093', '10.0.0.1:1'])).toEqual([]);
+    expect(paths(['h:99999', 'h:65536', 'h:0', '::1:9092', 'h', '[::1]'])).toEqual([0, 1, 2, 3, 4, 5].map((i) => `kafka.bootstrapServers.${i}`));
+  });
+});
+

@@ -61,9 +61,25 @@ describe('kafkajs log mapping', () => {
 
   it('redacts nested credential-like keys and flattens errors', () => {
     expect(redact({ a: { token: 't', ok: 1 }, list: [{ password: 'p' }], err: new Error('bad') })).toEqual({
-      a: { token: '[redacted]', ok: 1 },
-      list: [{ password: '[redacted]' }],
+      a: { token: '[REDACTED]', ok: 1 },
+      list: [{ password: '[REDACTED]' }],
       err: { name: 'Error', message: 'bad' },
     });
+  });
+
+  it('redaction gaps: deep nesting, URL passwords, cookies and Buffers use the one secret rule of core/secrets', () => {
+    const deep = { a: { b: { c: { d: { e: { sasl: { password: 'hunter2' } } } } } } };
+    const fields = {
+      deep,
+      url: 'mqtt://svc:SECRETMQTT@broker:1883',
+      headers: { Cookie: 'session=SECRETCOOKIE', Authorization: 'Bearer SECRETBEARER' },
+      payload: Buffer.alloc(200_000),
+    };
+    const text = JSON.stringify(redact(fields));
+    for (const secret of ['hunter2', 'SECRETMQTT', 'SECRETCOOKIE', 'SECRETBEARER']) expect(text).not.toContain(secret);
+    expect(redact(fields)).toMatchObject({ url: 'mqtt://svc:[REDACTED]@broker:1883', payload: '<Buffer 200000 bytes>' });
+    const tooDeep = redact({ l1: { l2: { l3: { l4: { l5: { l6: { l7: { l8: { l9: { secretless: 'raw' } } } } } } } } } });
+    expect(JSON.stringify(tooDeep)).toContain('[truncated]');
+    expect(JSON.stringify(tooDeep)).not.toContain('raw');
   });
 });

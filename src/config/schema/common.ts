@@ -2,14 +2,19 @@
  * Small zod building blocks shared by the configuration sections.
  *
  * Units are in the key names: `…Ms` is milliseconds, `…Seconds` seconds, `…Bytes` bytes. Ratios
- * (thresholds, admission shares, savings) are fractions from 0 to 1, never percentages.
+ * (thresholds, admission shares, savings) are fractions from 0 to 1, never percentages. Every
+ * duration fits a Node timer: at most {@link MAX_TIMER_MS} once converted to milliseconds (Node
+ * fires longer timers after 1 ms).
  *
  * @module
  */
 import { z } from 'zod';
 
-/** Longest delay a Node timer accepts (2^31 − 1 ms, about 24.8 days). */
+/** Longest delay a Node timer accepts (2^31 − 1 ms, about 24.8 days); the bound of every duration. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Longest duration in whole seconds that still fits a Node timer ({@link MAX_TIMER_MS} ms). */
+export const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1_000);
 
 /** A count of things: an integer ≥ 1. */
 export function positiveInt(): z.ZodInt {
@@ -21,19 +26,42 @@ export function nonNegativeInt(): z.ZodInt {
   return z.int().min(0);
 }
 
+const TIMER_LIMIT_MS = `must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest Node timer)`;
+
 /** A duration in whole milliseconds, 0 to {@link MAX_TIMER_MS}. */
 export function durationMs(): z.ZodInt {
-  return z.int().min(0).max(MAX_TIMER_MS);
+  return z.int().min(0).max(MAX_TIMER_MS, TIMER_LIMIT_MS);
 }
 
 /** A strictly positive duration in whole milliseconds, up to {@link MAX_TIMER_MS}. */
 export function positiveDurationMs(): z.ZodInt {
-  return z.int().min(1).max(MAX_TIMER_MS);
+  return z.int().min(1).max(MAX_TIMER_MS, TIMER_LIMIT_MS);
 }
 
-/** A strictly positive, finite number (rates, seconds, multipliers). */
+/** A strictly positive, finite number (rates, multipliers). */
 export function positiveNumber(): z.ZodNumber {
   return z.number().positive();
+}
+
+const TIMER_LIMIT = `must be at most ${MAX_TIMER_SECONDS} seconds (about 24.8 days, the longest Node timer)`;
+
+/**
+ * A rate of events per `periodMs` (60,000 for "per minute"): strictly positive, and high enough
+ * that the wait between two events (`periodMs / rate`) fits a Node timer.
+ */
+export function rate(periodMs: number): z.ZodNumber {
+  const lowest = periodMs / MAX_TIMER_MS;
+  return z.number().min(lowest, `must be at least ${lowest.toPrecision(3)} so that the wait between two events fits a Node timer (${MAX_TIMER_MS} ms)`);
+}
+
+/** A strictly positive duration in seconds (fractions allowed), up to {@link MAX_TIMER_SECONDS}. */
+export function positiveSeconds(): z.ZodNumber {
+  return z.number().positive().max(MAX_TIMER_SECONDS, TIMER_LIMIT);
+}
+
+/** A duration in seconds from 0 (fractions allowed), up to {@link MAX_TIMER_SECONDS}. */
+export function nonNegativeSeconds(): z.ZodNumber {
+  return z.number().min(0).max(MAX_TIMER_SECONDS, TIMER_LIMIT);
 }
 
 /** A fraction from 0 to 1 inclusive (70 % is written `0.7`). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { positiveDurationMs, positiveInt, ratio } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 import { topicNameSchema } from './topic-name.js';
 
 const MiB = 1_048_576;
@@ -9,7 +10,7 @@ export const S3Schema = z
   .strictObject({
     bucket: z.string().min(3).max(63).describe('Bucket name.'),
     region: z.string().min(1).default('us-east-1').describe('Region.'),
-    endpoint: z.url().optional().describe('Endpoint URL of an S3-compatible server (MinIO, …); AWS when absent.'),
+    endpoint: z.url().optional().describe('Endpoint URL of an S3-compatible server (MinIO, …); AWS when absent. A password in it is redacted in logs.'),
     forcePathStyle: z.boolean().default(false).describe('Use path-style URLs (most S3-compatible servers need it).'),
     prefix: z.string().default('images/').describe('Key prefix of uploaded objects.'),
     accessKeyId: z.string().min(1).optional().describe('Access key id; the SDK credential chain when absent.'),
@@ -17,14 +18,19 @@ export const S3Schema = z
     sessionToken: z.string().min(1).optional().describe('Session token of temporary credentials. Secret: redacted in logs.'),
   })
   .superRefine((s3, ctx) => {
+    if (!readable(ctx, ['accessKeyId'], ['secretAccessKey'])) return;
     if ((s3.accessKeyId === undefined) !== (s3.secretAccessKey === undefined)) {
       ctx.addIssue({ code: 'custom', path: [s3.accessKeyId === undefined ? 'accessKeyId' : 'secretAccessKey'], message: 'accessKeyId and secretAccessKey must be given together' });
     }
-  });
+  }, ALWAYS);
 
 /** Binary images: sent whole, in chunks, or through S3 by size. Sizes in bytes (MiB = 1,048,576 bytes). */
 export const ImagesSchema = z
   .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Handle binary images; when false, image records are refused and `topic` need not be declared in `topics`.'),
     topic: topicNameSchema.default('wildfire-satellite-imagery').describe('Topic of image records, chunks and S3 references.'),
     directMaxBytes: positiveInt().default(20 * MiB).describe('Images up to this size are sent in one record (20 MiB).'),
     chunkedMaxBytes: positiveInt().default(100 * MiB).describe('Images up to this size are chunked; larger ones go to S3 (100 MiB).'),
@@ -35,13 +41,13 @@ export const ImagesSchema = z
     s3: S3Schema.optional().describe('Object store for images over chunkedMaxBytes; such images are refused when absent.'),
   })
   .superRefine((images, ctx) => {
-    if (images.chunkSizeBytes > images.directMaxBytes) {
+    if (readable(ctx, ['chunkSizeBytes'], ['directMaxBytes']) && images.chunkSizeBytes > images.directMaxBytes) {
       ctx.addIssue({ code: 'custom', path: ['chunkSizeBytes'], message: `must not exceed images.directMaxBytes (${images.directMaxBytes})` });
     }
-    if (images.directMaxBytes > images.chunkedMaxBytes) {
+    if (readable(ctx, ['directMaxBytes'], ['chunkedMaxBytes']) && images.directMaxBytes > images.chunkedMaxBytes) {
       ctx.addIssue({ code: 'custom', path: ['directMaxBytes'], message: `must not exceed images.chunkedMaxBytes (${images.chunkedMaxBytes})` });
     }
-    if (images.maxReassemblyBytes < images.chunkedMaxBytes) {
+    if (readable(ctx, ['maxReassemblyBytes'], ['chunkedMaxBytes']) && images.maxReassemblyBytes < images.chunkedMaxBytes) {
       ctx.addIssue({ code: 'custom', path: ['maxReassemblyBytes'], message: `must be at least images.chunkedMaxBytes (${images.chunkedMaxBytes}) to reassemble the largest chunked image` });
     }
-  });
+  }, ALWAYS);

@@ -19,6 +19,7 @@ import { MetricsSchema } from './metrics.js';
 import { PrioritySchema } from './priority.js';
 import { ProducerSchema } from './producer.js';
 import { QueueSchema } from './queue.js';
+import { ALWAYS } from './refine.js';
 import { RoutingSchema } from './routing.js';
 import { SourcesSchema } from './sources.js';
 import { ThrottlingSchema } from './throttling.js';
@@ -27,6 +28,9 @@ import { TopicsSchema } from './topics.js';
 /**
  * zod schema of the whole configuration (camelCase keys). Every section may be left out; its
  * defaults are the design defaults. Unknown keys are errors, so that typos do not pass silently.
+ * Cross-field and cross-section checks run even while other settings are invalid, so one parse
+ * reports every problem. `topics` is the wildfire preset when absent and replaced whole by a list;
+ * every topic the configuration names must be declared in it.
  */
 export const StreamConfigSchema = z
   .strictObject({
@@ -48,7 +52,7 @@ export const StreamConfigSchema = z
     metrics: MetricsSchema.prefault({}).describe('Metrics and the health/metrics HTTP server.'),
     shutdown: ShutdownSchema.prefault({}).describe('Graceful shutdown.'),
   })
-  .superRefine(checkAcrossSections);
+  .superRefine(checkAcrossSections, ALWAYS);
 
 /** The validated configuration, with every default applied (the output of {@link StreamConfigSchema}). */
 export type StreamConfig = z.output<typeof StreamConfigSchema>;

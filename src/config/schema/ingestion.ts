@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { positiveInt, positiveNumber } from './common.js';
+import { nonNegativeSeconds, positiveInt, positiveSeconds, rate } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 
 /** How the ingestion mode of a source is picked from its polling interval, and fetch sizes per mode. */
 export const IngestionSchema = z
   .strictObject({
-    batchIntervalAboveSeconds: positiveNumber().default(3_600).describe('A polling interval above this many seconds selects batch mode.'),
-    continuousIntervalBelowSeconds: positiveNumber()
+    batchIntervalAboveSeconds: positiveSeconds().default(3_600).describe('A polling interval above this many seconds selects batch mode.'),
+    continuousIntervalBelowSeconds: positiveSeconds()
       .default(30)
       .describe('A polling interval below this many seconds (or a push source) selects continuous mode; in between, real-time mode.'),
     batchSize: z
@@ -18,6 +19,7 @@ export const IngestionSchema = z
       .describe('Default records per fetch, per mode; a source may set its own.'),
   })
   .superRefine((ingestion, ctx) => {
+    if (!readable(ctx, ['continuousIntervalBelowSeconds'], ['batchIntervalAboveSeconds'])) return;
     if (ingestion.continuousIntervalBelowSeconds > ingestion.batchIntervalAboveSeconds) {
       ctx.addIssue({
         code: 'custom',
@@ -25,11 +27,11 @@ export const IngestionSchema = z
         message: `must not exceed ingestion.batchIntervalAboveSeconds (${ingestion.batchIntervalAboveSeconds})`,
       });
     }
-  });
+  }, ALWAYS);
 
 /** Defaults of the client that calls a source's API; each source may override them. */
 export const ApiClientSchema = z.strictObject({
-  rateLimitPerMinute: positiveNumber().default(60).describe('Requests per minute to one source API (token bucket).'),
-  timeoutSeconds: positiveNumber().default(30).describe('Timeout of one request, in seconds.'),
-  cacheTtlSeconds: z.number().min(0).default(60).describe('How long a response is cached, in seconds (0 disables the cache).'),
+  rateLimitPerMinute: rate(60_000).default(60).describe('Requests per minute to one source API (token bucket).'),
+  timeoutSeconds: positiveSeconds().default(30).describe('Timeout of one request, in seconds.'),
+  cacheTtlSeconds: nonNegativeSeconds().default(60).describe('How long a response is cached, in seconds (0 disables the cache).'),
 });

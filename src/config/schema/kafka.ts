@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { COMPRESSION_NAMES } from '../../producer/codecs/codec.js';
 import type { CompressionName } from '../../producer/codecs/codec.js';
-import { positiveDurationMs, positiveInt, durationMs } from './common.js';
+import { durationMs, positiveDurationMs, positiveInt } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 
 /** zod schema of a compression codec name: `none`, `gzip`, `lz4` or `zstd`. */
 export const compressionSchema = z.enum(COMPRESSION_NAMES as [CompressionName, ...CompressionName[]]);
 
-const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, for example "localhost:9092"');
+const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
+
+/** `host:port` with a port from 1 to 65535; an IPv6 address is written in brackets (`[::1]:9092`). */
+const hostPort = z.string().refine((value) => {
+  const port = HOST_PORT.exec(value)?.[1];
+  return port !== undefined && Number(port) >= 1 && Number(port) <= 65_535;
+}, 'must be host:port with a port from 1 to 65535, for example "localhost:9092" or "[::1]:9092"');
 
 /** TLS settings of the Kafka connection. Certificates are verified unless `rejectUnauthorized` is set to false. */
 export const KafkaSslSchema = z
@@ -23,13 +30,14 @@ export const KafkaSslSchema = z
     servername: z.string().min(1).optional().describe('TLS server name (SNI) when it differs from the broker host.'),
   })
   .superRefine((ssl, ctx) => {
+    if (!readable(ctx, ['enabled'], ['ca'], ['cert'], ['key'])) return;
     if (!ssl.enabled && (ssl.ca !== undefined || ssl.cert !== undefined || ssl.key !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['enabled'], message: 'must be true when ca, cert or key is given (set kafka.ssl.enabled: true)' });
     }
     if ((ssl.cert === undefined) !== (ssl.key === undefined)) {
       ctx.addIssue({ code: 'custom', path: [ssl.cert === undefined ? 'cert' : 'key'], message: 'cert and key must be given together for mutual TLS' });
     }
-  });
+  }, ALWAYS);
 
 /** SASL authentication of the Kafka connection. */
 export const KafkaSaslSchema = z.strictObject({
@@ -54,20 +62,26 @@ export const KafkaSchema = z
       .default(-1)
       .describe('Acknowledgements to wait for: -1 (all in-sync replicas), 1 (leader only) or 0 (none). `all` is accepted for -1.'),
     idempotent: z.boolean().default(false).describe('Idempotent producer (requires acks -1).'),
-    requestTimeoutMs: positiveDurationMs().default(30_000).describe('Timeout of one broker request, in ms.'),
+    requestTimeoutMs: positiveDurationMs()
+      .default(10_000)
+      .describe("Timeout of one broker request, in ms. 10 s by default, so that a request and kafkajs's 2 retries fit the producer's 30 s call deadline."),
     connectionTimeoutMs: positiveDurationMs().default(3_000).describe('Timeout of opening a broker connection, in ms.'),
     lingerMs: durationMs()
       .default(0)
-      .describe('Extra wait before a send to fill the batch, in ms (the queue already batches per priority, so 0 by default).'),
+      .describe(
+        'Extra wait before a send to fill the batch, in ms (0 by default: the queue already batches per priority). Read by the sender loop of the StreamManagerV2 facade (not built yet); KafkaJsProducer does not use it.',
+      ),
     maxBatchBytes: positiveInt()
       .default(1_048_576)
-      .describe('Largest request the sender builds, in bytes (1 MiB by default, the broker default limit); larger batches are split.'),
+      .describe(
+        'Target size of one send, in bytes (1 MiB by default, the broker default limit). Read by the sender loop of the StreamManagerV2 facade (not built yet); KafkaJsProducer does not use it and does not split batches.',
+      ),
     defaultCompression: compressionSchema
       .default('none')
       .describe('Compression of topics that have no entry in `topics` (`compression_type` in older files).'),
   })
   .superRefine((kafka, ctx) => {
-    if (kafka.idempotent && kafka.acks !== -1) {
+    if (readable(ctx, ['idempotent'], ['acks']) && kafka.idempotent && kafka.acks !== -1) {
       ctx.addIssue({ code: 'custom', path: ['acks'], message: 'must be -1 (all) when kafka.idempotent is true', input: kafka.acks });
     }
-  });
+  }, ALWAYS);

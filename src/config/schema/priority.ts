@@ -2,9 +2,17 @@ import { z } from 'zod';
 import { PRIORITY_NAMES } from '../../priority/priority.js';
 import type { PriorityName } from '../../priority/priority.js';
 import { perPriority, positiveDurationMs, positiveInt } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 
-/** zod schema of a priority name: `CRITICAL`, `HIGH`, `NORMAL` or `LOW` (upper case). */
-export const priorityNameSchema = z.enum(PRIORITY_NAMES);
+/** Why a number is refused as a priority: the older 1-10 scale has no defined mapping to the four levels. */
+const NUMERIC_PRIORITY =
+  'is a number, but a priority is one of "CRITICAL", "HIGH", "NORMAL", "LOW": the 1-10 scale of older files has no defined mapping to these levels, so choose one (CRITICAL only for sources on priority.criticalAllowList)';
+
+/**
+ * zod schema of a priority name: `CRITICAL`, `HIGH`, `NORMAL` or `LOW` (upper case). Numbers (the
+ * 1-10 scale of older files) are refused with a message naming the four levels.
+ */
+export const priorityNameSchema = z.enum(PRIORITY_NAMES, { error: (issue) => (typeof issue.input === 'number' ? NUMERIC_PRIORITY : undefined) });
 
 /** A source-id glob: `*` matches any run of characters, everything else matches itself. */
 export const sourceGlobSchema = z.string().min(1).regex(/^\S+$/, 'must be a source-id glob without spaces, such as "firms_*"');
@@ -46,10 +54,10 @@ export const PrioritySchema = z.strictObject({
     })
     .prefault({})
     .superRefine((limit, ctx) => {
-      if (limit.perSourcePerMinute > limit.totalPerMinute) {
+      if (readable(ctx, ['perSourcePerMinute'], ['totalPerMinute']) && limit.perSourcePerMinute > limit.totalPerMinute) {
         ctx.addIssue({ code: 'custom', path: ['perSourcePerMinute'], message: `must not exceed totalPerMinute (${limit.totalPerMinute})`, input: limit.perSourcePerMinute });
       }
-    })
+    }, ALWAYS)
     .describe('Rate limit of the CRITICAL fast path.'),
   latencyTargetsMs: perPriority(positiveDurationMs, { critical: 100, high: 1_000, normal: 10_000, low: 60_000 }, 'Latency target in ms').describe(
     'Latency target per priority, in ms (reported in metrics).',

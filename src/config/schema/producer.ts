@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nonNegativeInt, positiveDurationMs, positiveInt } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 
 /** Retries of a failed send: delay n = initialDelayMs × multiplier^n, capped at maxDelayMs. */
 export const RetrySchema = z
@@ -11,10 +12,10 @@ export const RetrySchema = z
     jitter: z.boolean().default(true).describe('Randomise delays so that many producers do not retry in step.'),
   })
   .superRefine((retry, ctx) => {
-    if (retry.maxDelayMs < retry.initialDelayMs) {
+    if (readable(ctx, ['maxDelayMs'], ['initialDelayMs']) && retry.maxDelayMs < retry.initialDelayMs) {
       ctx.addIssue({ code: 'custom', path: ['maxDelayMs'], message: `must be at least producer.retry.initialDelayMs (${retry.initialDelayMs})` });
     }
-  });
+  }, ALWAYS);
 
 /** The producer circuit breaker; while it is open, records go to the disk buffer. */
 export const CircuitBreakerSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs, perPriority, positiveDurationMs, positiveInt } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 
 /** What the queue does with a record when it is full. */
 export const OVERFLOW_STRATEGIES = ['drop_lowest', 'drop_oldest', 'block', 'reject', 'spill'] as const;
@@ -27,8 +28,18 @@ export const QueueSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true).describe('Promote records that waited too long.'),
       lowToNormalMs: positiveDurationMs().default(300_000).describe('A LOW record becomes NORMAL after waiting this long, in ms.'),
-      normalToHighMs: positiveDurationMs().default(600_000).describe('A NORMAL record becomes HIGH after waiting this long, in ms.'),
+      normalToHighMs: positiveDurationMs().default(600_000).describe('A NORMAL record becomes HIGH after waiting this long, in ms; more than lowToNormalMs.'),
     })
+    .superRefine((ageing, ctx) => {
+      if (!readable(ctx, ['enabled'], ['lowToNormalMs'], ['normalToHighMs']) || !ageing.enabled) return;
+      if (ageing.lowToNormalMs >= ageing.normalToHighMs) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lowToNormalMs'],
+          message: `must be less than queue.ageing.normalToHighMs (${ageing.normalToHighMs}): LOW → NORMAL comes before NORMAL → HIGH`,
+        });
+      }
+    }, ALWAYS)
     .prefault({})
     .describe('Age-based promotion, the starvation guard.'),
 });

@@ -3,6 +3,7 @@ import { DEFAULT_ENRICHERS, ENRICHER_NAMES } from '../../routing/enrichers.js';
 import type { EnricherName } from '../../routing/enrichers.js';
 import { DEFAULT_TOPIC, WildfireTopics } from '../../routing/wildfire-sources.js';
 import { nonNegativeInt } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 import { topicNameSchema } from './topic-name.js';
 
 /** A content rule: records whose `field` equals `equals` go to `topic`, whatever their source. */
@@ -27,12 +28,13 @@ export const TopicPatternSchema = z
     topic: topicNameSchema.describe('Topic of matching sources.'),
   })
   .superRefine((entry, ctx) => {
+    if (!readable(ctx, ['pattern'], ['flags'])) return;
     try {
       new RegExp(entry.pattern, entry.flags);
     } catch (err) {
       ctx.addIssue({ code: 'custom', path: ['pattern'], message: `is not a valid regular expression (${err instanceof Error ? err.message : String(err)})` });
     }
-  });
+  }, ALWAYS);
 
 /** Partition-key strategies. */
 export const PARTITION_KEY_STRATEGIES = ['geo_grid', 'geohash', 'source_id'] as const;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { positiveDurationMs, positiveInt, positiveNumber } from './common.js';
+import { MAX_TIMER_MS, positiveDurationMs, positiveInt, rate } from './common.js';
+import { ALWAYS, readable } from './refine.js';
 
-/** Lag-based throttling of the sender: delay = baseDelayMs × adjustmentFactor^level. */
+/** Lag-based throttling of the sender: delay = baseDelayMs × adjustmentFactor^level, at most {@link MAX_TIMER_MS}. */
 export const ThrottlingSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Delay sends while consumers lag behind.'),
@@ -10,12 +11,17 @@ export const ThrottlingSchema = z
     moderateDelayMs: positiveDurationMs().default(1_000).describe('Delay while the lag is between target and critical, in ms.'),
     baseDelayMs: positiveDurationMs().default(1_000).describe('Delay at backoff level 0 above critical lag, in ms.'),
     adjustmentFactor: z.number().min(1).default(1.5).describe('Backoff multiplier per level (delay = baseDelayMs × adjustmentFactor^level).'),
-    maxBackoffLevel: z.int().min(0).max(30).default(5).describe('Highest backoff level (5 gives about 7.6 s with the defaults).'),
+    maxBackoffLevel: z
+      .int()
+      .min(0)
+      .max(30)
+      .default(5)
+      .describe('Highest backoff level (5 gives about 7.6 s with the defaults); the largest delay must fit a Node timer (2^31 − 1 ms).'),
     windowMs: positiveDurationMs().default(60_000).describe('Sliding window of lag samples, in ms.'),
     maxSamples: positiveInt().default(100).describe('Most lag samples kept in the window.'),
     recoveryChecks: positiveInt().default(10).describe('Consecutive low-lag checks before the backoff level resets.'),
-    minSendRate: positiveNumber().optional().describe('Lowest send rate in records per second, even when throttled; none by default.'),
-    maxSendRate: positiveNumber().optional().describe('Highest send rate in records per second; none by default.'),
+    minSendRate: rate(1_000).optional().describe('Lowest send rate in records per second, even when throttled; none by default.'),
+    maxSendRate: rate(1_000).optional().describe('Highest send rate in records per second; none by default.'),
     consumerGroupId: z
       .string()
       .min(1)
@@ -23,10 +29,20 @@ export const ThrottlingSchema = z
       .describe('Consumer group whose lag is read from the brokers; without it the lag is estimated from queue fill.'),
   })
   .superRefine((t, ctx) => {
-    if (t.targetConsumerLag >= t.criticalConsumerLag) {
+    if (readable(ctx, ['targetConsumerLag'], ['criticalConsumerLag']) && t.targetConsumerLag >= t.criticalConsumerLag) {
       ctx.addIssue({ code: 'custom', path: ['targetConsumerLag'], message: `must be less than throttling.criticalConsumerLag (${t.criticalConsumerLag})` });
     }
-    if (t.minSendRate !== undefined && t.maxSendRate !== undefined && t.minSendRate > t.maxSendRate) {
+    if (readable(ctx, ['minSendRate'], ['maxSendRate']) && t.minSendRate !== undefined && t.maxSendRate !== undefined && t.minSendRate > t.maxSendRate) {
       ctx.addIssue({ code: 'custom', path: ['minSendRate'], message: `must not exceed throttling.maxSendRate (${t.maxSendRate})` });
     }
-  });
+    if (readable(ctx, ['baseDelayMs'], ['adjustmentFactor'], ['maxBackoffLevel'])) {
+      const largest = t.baseDelayMs * t.adjustmentFactor ** t.maxBackoffLevel;
+      if (largest > MAX_TIMER_MS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxBackoffLevel'],
+          message: `gives a largest delay baseDelayMs × adjustmentFactor^maxBackoffLevel = ${t.baseDelayMs} × ${t.adjustmentFactor}^${t.maxBackoffLevel} ≈ ${largest.toPrecision(4)} ms, over the longest Node timer (${MAX_TIMER_MS} ms); lower maxBackoffLevel, adjustmentFactor or baseDelayMs`,
+        });
+      }
+    }
+  }, ALWAYS);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { topicSpecSchema } from '../../producer/topic-spec.js';
 import type { TopicSpec } from '../../producer/topic-spec.js';
 import { compressionSchema } from './kafka.js';
+import { ALWAYS, readable } from './refine.js';
 import { topicNameSchema } from './topic-name.js';
 
 /**
@@ -41,14 +42,20 @@ export const DEFAULT_TOPICS: readonly Readonly<TopicSpec>[] = Object.freeze(
   ).map((topic) => Object.freeze({ replicationFactor: 1, ...topic })),
 );
 
-/** The list of topics; names must be unique. `loadConfig` merges file entries into the preset by name. */
+/**
+ * The list of topics; names must be unique, and every topic the configuration names must be in it
+ * (so that `ensureTopics(config.topics)` creates everything the pipeline writes to). The wildfire
+ * preset when absent. In files, a list replaces the preset, while a map (`{ <name>: {…} }`) merges
+ * into it by name.
+ */
 export const TopicsSchema = z
   .array(TopicSpecSchema)
   .prefault(() => DEFAULT_TOPICS.map((topic) => ({ ...topic })))
   .superRefine((topics, ctx) => {
     const seen = new Set<string>();
     topics.forEach((topic, i) => {
+      if (!readable(ctx, [i, 'name'])) return;
       if (seen.has(topic.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate topic "${topic.name}": give each topic one entry` });
       seen.add(topic.name);
     });
-  });
+  }, ALWAYS);
