@@ -40,8 +40,19 @@ interface AdminSlot {
 }
 
 /**
+ * One connected kafkajs producer and the queue its idempotent sends wait in. Each connection has
+ * its own producer id and sequence numbers, so a new connection never waits for a request still
+ * running on a retired one.
+ */
+interface ProducerConnection {
+  client: TrackedClient<Producer>;
+  sendQueue: SerialQueue;
+}
+
+/**
  * A {@link RecordProducer} on kafkajs: one `sendBatch` per compression codec (topics grouped by
- * their codec, groups sent in parallel; one at a time, in call order, when idempotent), acks `-1`
+ * their codec, groups sent in parallel; when idempotent, one at a time, in call order, per
+ * connection), acks `-1`
  * by default, TLS verified by default, kafkajs logs routed to the injected logger with
  * credentials redacted, every call bounded by a deadline.
  *
@@ -59,9 +70,8 @@ export class KafkaJsProducer implements RecordProducer {
   readonly #options: ResolvedKafkaJsOptions;
   readonly #kafka: Kafka;
   readonly #specCompression = new Map<string, CompressionName>();
-  readonly #sendQueue = new SerialQueue();
   #state: State = 'disconnected';
-  #producer: TrackedClient<Producer> | undefined;
+  #producer: ProducerConnection | undefined;
   #attempt: { client: TrackedClient<Producer>; promise: Promise<void>; supersede: () => void } | undefined;
   #admin: AdminSlot | undefined;
   #generation = 0;
@@ -112,7 +122,7 @@ export class KafkaJsProducer implements RecordProducer {
     const settled = client.track(client.client.connect()).then(
       () => {
         if (generation !== this.#generation) return; // dropped by disconnect(), which closes the client now that connect settled
-        this.#producer = client;
+        this.#producer = { client, sendQueue: new SerialQueue() };
         this.#state = 'connected';
         this.#attempt = undefined;
         logger.info({ component: 'producer', clientId }, 'Kafka producer connected');
@@ -142,8 +152,8 @@ export class KafkaJsProducer implements RecordProducer {
    * topics written (`context.delivered`) and those not written (`context.failed`).
    */
   async send(batches: readonly TopicBatch[], options: ProducerCallOptions = {}): Promise<SendResult> {
-    const producer = this.#producer;
-    if (this.#state !== 'connected' || !producer) {
+    const connection = this.#producer;
+    if (this.#state !== 'connected' || !connection) {
       throw new FirestreamError(ErrorCodes.PRODUCER_NOT_CONNECTED, 'KafkaJsProducer.send() was called while not connected; call connect() first.', {
         retryable: true,
       });
@@ -151,13 +161,15 @@ export class KafkaJsProducer implements RecordProducer {
     const plan = planSend(batches, (topic) => this.compressionFor(topic));
     if (plan.groups.length === 0) return EMPTY_SEND_RESULT;
     const { acks, requestTimeoutMs, idempotent } = this.#options;
+    const { client: producer, sendQueue } = connection;
     const sendOne: GroupSender = (group) =>
       producer.track(producer.client.sendBatch({ acks, timeout: requestTimeoutMs, compression: kafkaCompressionType(group.compression), topicMessages: group.topicMessages }));
     // Codec groups go out in parallel (measured no slower than in sequence on one broker). An
-    // idempotent producer sends one request at a time, in call order (see SerialQueue).
+    // idempotent producer sends one request at a time, in call order (see SerialQueue), per
+    // connection: after a reconnect, sends do not wait for requests left on the retired client.
     const work = async (signal: AbortSignal): Promise<SendResult> => {
       const outcomes = idempotent
-        ? await this.#sendQueue.run(() => sendGroupsInSequence(plan.groups, sendOne, signal), signal)
+        ? await sendQueue.run(() => sendGroupsInSequence(plan.groups, sendOne, signal), signal)
         : await sendGroupsInParallel(plan.groups, sendOne);
       return settleGroups(plan, outcomes);
     };
@@ -246,7 +258,7 @@ export class KafkaJsProducer implements RecordProducer {
     attempt?.supersede();
     void attempt?.client.retire({ afterWork: true });
     if (admin && !admin.connected) void admin.client.retire({ afterWork: true });
-    const closing = [producer?.retire(), admin?.connected ? admin.client.retire() : undefined].filter((p) => p !== undefined);
+    const closing = [producer?.client.retire(), admin?.connected ? admin.client.retire() : undefined].filter((p) => p !== undefined);
     if (closing.length === 0) return;
     await withDeadline(() => Promise.all(closing), { ...this.#callOptions('disconnect', options), defaultTimeoutMs: this.#options.disconnectTimeoutMs });
     this.#options.logger.info({ component: 'producer' }, 'Kafka producer disconnected');

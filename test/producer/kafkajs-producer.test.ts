@@ -123,6 +123,23 @@ describe('KafkaJsProducer send', () => {
     await p.disconnect();
   });
 
+  it('regression: after disconnect and connect, an idempotent send does not wait behind a request still running on the retired client', async () => {
+    const fake = fakeKafka({ sendMs: (b) => (String(b.topicMessages?.[0]?.messages[0]?.value) === 'old' ? 1500 : 0) });
+    const p = new KafkaJsProducer({ kafka: fake.kafka, idempotent: true });
+    await p.connect();
+    const old = rejection(p.send([{ topic: 't', messages: [{ value: 'old' }] }], { timeoutMs: 100 }));
+    await delay(20);
+    await p.disconnect();
+    await p.connect();
+    const started = performance.now();
+    const result = await p.send([{ topic: 't', messages: [{ value: 'new' }] }], { timeoutMs: 500 });
+    expect(performance.now() - started).toBeLessThan(400);
+    expect(result.topics.map((t) => [t.topic, t.count])).toEqual([['t', 1]]);
+    expect(await old).toMatchObject({ code: ErrorCodes.PRODUCER_TIMEOUT });
+    expect(fake.maxConcurrentSends).toBe(2); // the old request, on its own (retired) client, was still running
+    await p.disconnect();
+  });
+
   it('sends codec groups of a non-idempotent producer in parallel', async () => {
     const fake = fakeKafka({ sendMs: () => 20 });
     const p = new KafkaJsProducer({ kafka: fake.kafka, topicCompression: { z: 'zstd' } });
