@@ -1,7 +1,9 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { LineCounter, parse as parseYaml, YAMLError } from 'yaml';
+import { LineCounter, parseDocument, YAMLError } from 'yaml';
+import type { ErrorCode } from 'yaml';
 import { ErrorCodes, FirestreamError } from '../errors.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 import { MAX_CONFIG_DEPTH, MAX_CONFIG_FILE_BYTES } from './limits.js';
 
 /** File extensions `loadConfig` reads. */
@@ -35,7 +37,7 @@ async function readCapped(path: string, limit: number): Promise<{ bytes: Buffer;
   }
 }
 
-/** A parse problem without any excerpt of the file: the parser's own words and where. */
+/** A parse problem without any excerpt of the file: what is wrong, and where. */
 interface ParseProblem {
   readonly message: string;
   readonly line?: number;
@@ -48,16 +50,28 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line: before.split('\n').length, column: offset - lineStart + 1 };
 }
 
-/** The JSON parser's message without the excerpt newer engines add, and the line and column of `position N`. */
+const TOO_DEEP = `the file nests too deeply; at most ${MAX_CONFIG_DEPTH} levels are accepted`;
+
+/**
+ * What is wrong with JSON that `JSON.parse` refused, found by our own scan: V8's message is never
+ * used, since it quotes an excerpt of the file (`..."password": hunter2"...`), which may be a secret.
+ */
 function jsonProblem(err: unknown, text: string): ParseProblem {
-  const raw = err instanceof Error ? err.message : String(err);
-  const position = /at position (\d+)/.exec(raw);
-  const message = raw
-    .replace(/,? ".*" is not valid JSON/s, '')
-    .replace(/ in JSON at position \d+.*$/s, '')
-    .trim();
-  return position === null ? { message } : { message, ...lineAndColumn(text, Number(position[1])) };
+  const found = findJsonSyntaxError(text);
+  if (found !== undefined) return { message: found.problem, ...lineAndColumn(text, found.offset) };
+  return { message: err instanceof RangeError ? TOO_DEEP : 'the JSON parser failed' };
 }
+
+/** Problems whose parser message quotes the file (an escape sequence, a tag), described without it. */
+const YAML_DESCRIPTIONS: Readonly<Partial<Record<ErrorCode, string>>> = {
+  BAD_DQ_ESCAPE: 'Invalid escape sequence in a double-quoted string',
+  TAG_RESOLVE_FAILED: 'Unknown tag (a value that starts with ! is a YAML tag: quote the value)',
+  BAD_COLLECTION_TYPE: 'A tag does not fit the kind of value it is on (a value that starts with ! is a YAML tag: quote the value)',
+  RESOURCE_EXHAUSTION: TOO_DEEP, // the parser ran out of stack; its message may quote the file
+};
+
+/** Warnings that mean the parsed value differs from what was written (an unquoted `!secret` loses its text): reported as errors. */
+const FATAL_YAML_WARNINGS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['TAG_RESOLVE_FAILED', 'BAD_COLLECTION_TYPE']);
 
 /** Drops what follows a colon: a few parser messages end with ": <source text>". */
 function withoutSource(message: string): string {
@@ -66,17 +80,32 @@ function withoutSource(message: string): string {
 
 /** The YAML parser's message (parsed without `prettyErrors`, so it has no excerpt) and its line and column. */
 function yamlProblem(err: unknown, lines: LineCounter): ParseProblem {
-  const message = err instanceof Error ? withoutSource(err.message) : 'the parser failed';
-  if (!(err instanceof YAMLError)) return { message };
+  if (err instanceof RangeError) return { message: TOO_DEEP };
+  if (!(err instanceof YAMLError)) return { message: err instanceof Error ? withoutSource(err.message) : 'the parser failed' };
+  const message = YAML_DESCRIPTIONS[err.code] ?? withoutSource(err.message);
   if (err.pos[0] < 0) return { message };
   const { line, col } = lines.linePos(err.pos[0]);
   return { message, line, column: col };
 }
 
 /**
+ * Parses YAML without ever writing to stderr: `parse()` passes warnings to `process.emitWarning`,
+ * and their text quotes the file (`Unresolved tag: !Sup3rSecretPw`). Errors, and the warnings
+ * that mean a value was not read as written, are thrown; other warnings are dropped.
+ */
+function parseYamlQuietly(text: string, lines: LineCounter): unknown {
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines, logLevel: 'silent' });
+  const [error] = [...doc.errors, ...doc.warnings.filter((warning) => FATAL_YAML_WARNINGS.has(warning.code))];
+  if (error !== undefined) throw error;
+  return doc.toJS() as unknown;
+}
+
+/**
  * Reads and parses a `.yaml`, `.yml` or `.json` configuration file of at most 4 MiB
- * (`MAX_CONFIG_FILE_BYTES`). An empty file gives `{}`. Parse errors give the parser's message,
- * line and column, never an excerpt of the file (it may hold secrets).
+ * (`MAX_CONFIG_FILE_BYTES`). An empty file gives `{}`. Parse errors give what is wrong, the line
+ * and the column, never an excerpt of the file (it may hold secrets); nothing is written to
+ * stderr. A YAML value that starts with `!` unquoted (a tag firestream does not know) is an
+ * error, since its text would otherwise be lost.
  *
  * @throws {@link FirestreamError} with code `FIRESTREAM_CONFIG_UNREADABLE` (and the path in
  *   `context.path`) when the file cannot be read, is too large, has another extension, or does not
@@ -105,13 +134,12 @@ export async function readConfigFile(path: string): Promise<unknown> {
   const lines = new LineCounter();
   let parsed: unknown;
   try {
-    parsed = extension === '.json' ? (JSON.parse(text) as unknown) : (parseYaml(text, { prettyErrors: false, lineCounter: lines }) as unknown);
+    parsed = extension === '.json' ? (JSON.parse(text) as unknown) : parseYamlQuietly(text, lines);
   } catch (err) {
     // The parser's error is not kept as `cause`: its message and source excerpt may hold secrets.
     const problem = extension === '.json' ? jsonProblem(err, text) : yamlProblem(err, lines);
     const where = problem.line === undefined ? '' : ` at line ${problem.line}, column ${problem.column}`;
-    const tooDeep = /call stack/i.test(problem.message) ? ` (it nests too deeply; at most ${MAX_CONFIG_DEPTH} levels are accepted)` : '';
-    throw unreadable(path, `it is not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${problem.message}${where}${tooDeep}`, {
+    throw unreadable(path, `it is not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${problem.message}${where}`, {
       context: { line: problem.line, column: problem.column },
     });
   }

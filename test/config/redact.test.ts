@@ -134,3 +134,24 @@ describe('redactConfig gaps (regression: URL passwords, @ in passwords, cookie/b
     expect(JSON.stringify(safe)).not.toMatch(/ssw0rd|SECRET/);
   });
 });
+
+describe('a setting whose own name is secret (regression: "given twice" and similar issues showed the value itself)', () => {
+  it.each([
+    ['apiClient.apiKey', { api_client: { api_key: 'DUPSECRET1', apiKey: 'DUPSECRET2' } }],
+    ['kafka.saslPassword', { kafka: { sasl_password: 'DUPSECRET1', saslPassword: 'DUPSECRET2' } }],
+    ['sources[0].mapKey', { sources: [{ source_id: 'a', type: 't', map_key: 'DUPSECRET1', mapKey: 'DUPSECRET2' }] }],
+  ])('%s written twice is reported without its value', (path, input) => {
+    const err = (() => {
+      try {
+        resolveConfig(input, { env: {} });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const issue = err.issues.find((i) => i.path === path && i.message.includes('given twice'));
+    expect(issue?.received).toBe(REDACTED);
+    expect(`${err.message}${JSON.stringify(err.issues)}`).not.toContain('DUPSECRET');
+  });
+});

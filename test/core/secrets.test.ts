@@ -119,3 +119,54 @@ describe('redactDeep', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('secrets in strings the scrubber missed (regression: Basic auth, upper-case bearer, URL passwords with spaces or quotes)', () => {
+  it.each([
+    ['Authorization: Basic dXNlcjpwYXNzd29yZA==', `Authorization: Basic ${REDACTED}`],
+    ['proxy-authorization=Digest username="u", response="abc"', `proxy-authorization=Digest ${REDACTED}`],
+    ['Authorization: "Basic abc" and more', `Authorization: "Basic ${REDACTED}" and more`],
+    ['{"Authorization":"Basic abc","x":1}', `{"Authorization":"Basic ${REDACTED}","x":1}`],
+    ['Authorization: BEARER abc.def', `Authorization: BEARER ${REDACTED}`],
+    ['sent with bearer abc.def', `sent with bearer ${REDACTED}`],
+    ['postgres://u:p ss@h/db', `postgres://u:${REDACTED}@h/db`],
+    ["postgres://u:p'ss@h/db", `postgres://u:${REDACTED}@h/db`],
+    ['postgres://u:p"ss@h/db', `postgres://u:${REDACTED}@h/db`],
+    ['see "postgres://u:p ss@h/db" or ask x@y', `see "postgres://u:${REDACTED}@h/db" or ask x@y`],
+    ["host=h password='p\\'w' dbname=x", `host=h password=${REDACTED} dbname=x`],
+    ["password='never closed", `password=${REDACTED}`],
+  ])('%j', (input, output) => {
+    expect(scrubString(input)).toBe(output);
+  });
+
+  it.each([
+    'the authorization failed',
+    'fetch http://localhost:9000/bucket failed: ask admin@example.com',
+    "url='http://h:80' other='a@b'",
+    'postgres://firestream@127.0.0.1:5432/wildfire',
+  ])('keeps %j', (input) => {
+    expect(scrubString(input)).toBe(input);
+  });
+
+  it('stays linear on many URLs without a line break', () => {
+    const many = 'a://b:c '.repeat(30_000);
+    const started = performance.now();
+    expect(scrubString(many)).toBe(many);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('redactDeep gaps (regression: header lists and the last key of path were not checked)', () => {
+  it('hides the values of header lists named like secrets, keeping the names', () => {
+    expect(redactDeep({ headers: [['X-Api-Key', 'K1'], ['Accept', 'json']] })).toEqual({ headers: [['X-Api-Key', REDACTED], ['Accept', 'json']] });
+    expect(redactDeep({ headers: [{ name: 'X-Api-Key', value: 'K2' }, { name: 'Accept', value: 'json' }] })).toEqual({
+      headers: [{ name: 'X-Api-Key', value: REDACTED }, { name: 'Accept', value: 'json' }],
+    });
+    expect(redactDeep([['Authorization', 'Basic Zm9vOmJhcg==']])).toEqual([['Authorization', REDACTED]]);
+  });
+
+  it('hides a value whose own key, the last of path, is secret', () => {
+    expect(redactDeep('LEAK', { path: ['apiClient', 'apiKey'] })).toBe(REDACTED);
+    expect(redactDeep({ a: 1 }, { path: ['sources', 0, 'mapKey'] })).toBe(REDACTED);
+    expect(redactDeep('shown', { path: ['sources', 0, 'topic'] })).toBe('shown');
+  });
+});

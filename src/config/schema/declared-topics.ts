@@ -63,8 +63,8 @@ export function checkTopicsDeclared(config: TopicNamingConfig, ctx: z.Refinement
   for (const { path, topic } of namedTopics(config, ctx)) {
     if (!declared.has(topic)) ctx.addIssue({ code: 'custom', path: [...path], message: undeclared(topic) });
   }
-  const routing = config.routing as Partial<TopicNamingConfig['routing']> | undefined;
-  if (routing !== undefined && routing.patterns === undefined && readable(ctx, ['routing', 'patterns'])) {
+  // `routing` and its fields are read only once they passed their own validation (`routing: null` fails it).
+  if (readable(ctx, ['routing', 'patterns']) && config.routing.patterns === undefined) {
     const missing = [...new Set(DEFAULT_TOPIC_PATTERNS.map((pattern) => pattern.topic))].filter((topic) => !declared.has(topic));
     if (missing.length > 0) {
       ctx.addIssue({

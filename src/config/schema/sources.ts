@@ -52,9 +52,10 @@ export const SourceSchema = z.strictObject({
 export const SourcesSchema = z
   .array(SourceSchema)
   .default(() => [])
-  .superRefine((sources, ctx) => {
+  .superRefine((sources: unknown, ctx) => {
+    if (!Array.isArray(sources)) return;
     const seen = new Set<string>();
-    sources.forEach((source, i) => {
+    (sources as z.output<typeof SourceSchema>[]).forEach((source, i) => {
       if (!readable(ctx, [i, 'sourceId'])) return;
       if (seen.has(source.sourceId)) ctx.addIssue({ code: 'custom', path: [i, 'sourceId'], message: `duplicate source id "${source.sourceId}"` });
       seen.add(source.sourceId);

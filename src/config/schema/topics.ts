@@ -51,9 +51,10 @@ export const DEFAULT_TOPICS: readonly Readonly<TopicSpec>[] = Object.freeze(
 export const TopicsSchema = z
   .array(TopicSpecSchema)
   .prefault(() => DEFAULT_TOPICS.map((topic) => ({ ...topic })))
-  .superRefine((topics, ctx) => {
+  .superRefine((topics: unknown, ctx) => {
+    if (!Array.isArray(topics)) return;
     const seen = new Set<string>();
-    topics.forEach((topic, i) => {
+    (topics as z.output<typeof TopicSpecSchema>[]).forEach((topic, i) => {
       if (!readable(ctx, [i, 'name'])) return;
       if (seen.has(topic.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate topic "${topic.name}": give each topic one entry` });
       seen.add(topic.name);
