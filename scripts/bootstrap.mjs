@@ -10,7 +10,9 @@
 // 2. Otherwise npm's own record of what it installed, node_modules/.package-lock.json, is compared
 //    package by package with the lockfile. Equal (e.g. right after `.ci/run`'s `npm ci`) → only
 //    the marker is written, so `npm ci` never runs twice in a row.
-// 3. Otherwise → `npm ci`, then the marker.
+// 3. Otherwise → `npm ci`, then the check of step 2 again: the marker only when it passes. It fails
+//    when npm left packages out (NODE_ENV=production or `omit=dev` skip devDependencies): then
+//    bootstrap says so and exits non-zero instead of recording a broken install.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,6 +53,23 @@ export function lockfileSatisfied(lockText, hiddenLockText) {
 }
 
 /**
+ * After `npm ci`: `undefined` when what npm installed (its hidden lockfile) satisfies the lockfile,
+ * else a message saying what is wrong, naming omitted devDependencies when those are missing.
+ */
+export function installProblem(lockText, hiddenLockText) {
+  if (hiddenLockText !== undefined && lockfileSatisfied(lockText, hiddenLockText)) return undefined;
+  let devMissing = false;
+  try {
+    const want = JSON.parse(lockText).packages ?? {};
+    const have = hiddenLockText === undefined ? {} : JSON.parse(hiddenLockText).packages ?? {};
+    devMissing = Object.entries(want).some(([path, entry]) => path !== '' && entry.dev && !entry.optional && !(path in have));
+  } catch { /* unreadable: the generic message */ }
+  return devMissing
+    ? 'npm ci did not install the dev dependencies (NODE_ENV=production, or npm config omit=dev / --omit=dev?), which tests, the demo and the benchmarks need: run `npm ci --include=dev` (or unset NODE_ENV / the omit setting) and try again'
+    : 'after npm ci, node_modules still does not match package-lock.json: run `npm ci` by hand and check its output';
+}
+
+/**
  * What bootstrap has to do, from file contents (`undefined` = the file is missing):
  * `{ npm: 'ci' | 'install' | undefined, writeMarker: boolean, reason }`.
  */
@@ -83,7 +102,8 @@ function runNpm(command, root) {
 
 /**
  * Brings `root`'s node_modules in line with its lockfile. `run(command, root)` runs npm (injectable
- * for tests). Returns the plan it carried out.
+ * for tests). Returns the plan it carried out; throws (without writing the marker) when node_modules
+ * still does not match the lockfile after `npm ci` (see {@link installProblem}).
  */
 export function bootstrap({ root, run = runNpm, log = (m) => console.log(m) }) {
   const lock = join(root, 'package-lock.json');
@@ -96,11 +116,20 @@ export function bootstrap({ root, run = runNpm, log = (m) => console.log(m) }) {
   if (plan.npm) {
     log(`[firestream] installing dependencies (npm ${plan.npm}): ${plan.reason} ...`);
     run(plan.npm, root);
+    if (plan.npm === 'ci') {
+      const problem = installProblem(readFileSync(lock, 'utf8'), readIfExists(join(root, 'node_modules', '.package-lock.json')));
+      if (problem) throw new Error(problem);
+    }
   }
   if (plan.writeMarker && existsSync(lock) && existsSync(dirname(marker))) writeFileSync(marker, `${sha256(readFileSync(lock, 'utf8'))}\n`);
   return plan;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  bootstrap({ root: join(dirname(fileURLToPath(import.meta.url)), '..') });
+  try {
+    bootstrap({ root: join(dirname(fileURLToPath(import.meta.url)), '..') });
+  } catch (err) {
+    console.error(`[firestream] ${err.message}`);
+    process.exit(1);
+  }
 }

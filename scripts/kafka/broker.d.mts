@@ -55,8 +55,17 @@ export interface StartBrokerOptions {
    * owner is gone is stopped; one a live process owns fails the start with `PID_FILE_OWNED`.
    */
   pidFile?: string;
-  /** When `port` or `controllerPort` is in use, take ports the OS picks instead (see the handle). Default false. */
+  /**
+   * When `port` or `controllerPort` is in use, take ports the OS picks instead (see the handle);
+   * also when another process takes a port between the check and the broker's bind (then the
+   * start is retried on fresh free ports, up to 3 times). Default false: fail with `PORT_TAKEN`.
+   */
   freePortFallback?: boolean;
+  /**
+   * How `freePortFallback` chooses `[port, controllerPort]` from preferred ports (0 = any).
+   * Default {@link freePorts}. Tests use it to make a port be taken just before the broker binds it.
+   */
+  pickPorts?: (preferred: number[]) => Promise<number[]>;
   /** Delete `dataDir` once the pid file is ours, for an empty broker (and again when the start fails). Default false. */
   freshDataDir?: boolean;
   /**
@@ -88,6 +97,8 @@ export interface BrokerHandle {
   port: number;
   /** CONTROLLER listener port. */
   controllerPort: number;
+  /** KRaft cluster id of the data dir; readiness checked that the broker on `port` has it. */
+  clusterId: string | undefined;
   /** Process id of the broker JVM. */
   pid: number;
   /** KRaft log directory. */
@@ -107,11 +118,16 @@ export interface BrokerHandle {
 }
 
 /** Codes of the errors a pid file can raise (`err.code`). */
-export type BrokerErrorCode = 'PID_FILE_OWNED' | 'ALREADY_RUNNING' | 'UNVERIFIABLE' | 'PID_FILE_BUSY';
+export type BrokerErrorCode = 'PID_FILE_OWNED' | 'ALREADY_RUNNING' | 'UNVERIFIABLE' | 'PID_FILE_BUSY' | 'PID_FILE_LOST' | 'PORT_TAKEN';
 
 /** An Error with one of the {@link BrokerErrorCode}s. */
 export interface BrokerError extends Error {
-  /** Why: another live process owns the pid file; a `kafka:start` broker runs; the pid cannot be checked; the file keeps changing. */
+  /**
+   * Why: another live process owns (or is starting) the pid file; a `kafka:start` broker runs; the
+   * pid cannot be checked; the file keeps changing; another process changed the file while the
+   * broker started; another broker (another cluster id) answers on the port, or the port was
+   * taken before the broker could bind it.
+   */
   code: BrokerErrorCode;
 }
 
@@ -159,6 +175,8 @@ export interface PidRecord {
   pid: number | null;
   /** The process that owns the broker; null for `kafka:start`; undefined in a legacy pid file. */
   ownerPid: number | null | undefined;
+  /** The process that claimed the file and starts the broker; undefined in older pid files. */
+  starterPid?: number | undefined;
   /** The broker's server.properties (its command line names it); undefined in a legacy pid file. */
   propsFile: string | undefined;
   /** When the pid file was claimed (ISO 8601). */
@@ -167,7 +185,8 @@ export interface PidRecord {
 
 /**
  * What a pid file means now: `empty` (none), `gone` (its process is gone), `foreign` (the pid
- * is another program now), `starting` / `owned` (another live process owns it), `running` (an
+ * is another program now), `starting` (another live process is starting it, `kafka:start`
+ * included), `owned` (another live process owns it), `running` (an
  * unowned `kafka:start` broker), `stale` (a broker whose owner is gone, unknown or this process),
  * `unverifiable` (a live process whose command line cannot be read).
  */
@@ -201,6 +220,12 @@ export declare function claimPidFile(
   pidFile: string,
   options: { ownerPid: number | null; propsFile: string; timeoutMs?: number },
 ): Promise<{ record: PidRecord; stale: number | undefined }>;
+
+/**
+ * Replaces the record of `pidFile` atomically, but only while it still matches every field of
+ * `expected` (our claim, or the record we wrote last); otherwise throws `PID_FILE_LOST`.
+ */
+export declare function writePidRecord(pidFile: string, expected: Partial<PidRecord>, record: PidRecord): void;
 
 /** The exit hook of `stopOnExit`: SIGTERM to the broker on exit or SIGINT/SIGTERM/SIGHUP. */
 export declare function installStopOnExit(): { setPid(pid: number): void; unhook(): void };

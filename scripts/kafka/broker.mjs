@@ -4,29 +4,25 @@
 // .cache/kafka/libs. Module (ensureJars, startBroker, stopBroker, brokerStatus, ...) and CLI:
 //   node scripts/kafka/broker.mjs start|stop|status|fetch [--port N] [--controller-port N]
 // Needs Java 17+ and Maven on PATH (JAVA_HOME is honoured). See docs/local-kafka.md.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import kafkajs from 'kafkajs';
 import { randomClusterId, renderLog4j, renderServerProperties } from './config.mjs';
 import { defaultCacheDir, ensureJars, javaBin, requireJava } from './jars.mjs';
 import { installStopOnExit, spawnWatchdog } from './lifecycle.mjs';
 import { claimPidFile, judgePidRecord, readPidRecord, releasePidFile, stopPidFileBroker, writePidRecord } from './pid-file.mjs';
-import { sleep, terminate, waitForExit } from './processes.mjs';
+import { terminate, waitForExit } from './processes.mjs';
+import { assertPortFree, clusterIdOf, freePorts, sizeOf, waitUntilReady } from './ready.mjs';
 
 export { randomClusterId, renderServerProperties } from './config.mjs';
 export { defaultCacheDir, ensureJars, missingBrokerTools, repoRoot } from './jars.mjs';
 export { installStopOnExit, spawnWatchdog } from './lifecycle.mjs';
-export { claimPidFile, judgePidRecord, parsePidRecord, readPidRecord } from './pid-file.mjs';
+export { claimPidFile, judgePidRecord, parsePidRecord, readPidRecord, writePidRecord } from './pid-file.mjs';
 export { isAlive, terminate } from './processes.mjs';
+export { freePorts } from './ready.mjs';
 
-function tail(file, lines = 40) {
-  if (!existsSync(file)) return '';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-}
+const ATTEMPTS = 3; // with freePortFallback: starts on fresh free ports after a port was taken
 
 /** Where the pid of the `kafka:start` broker on `port` is kept. */
 export function pidFileFor(port, cacheDir = defaultCacheDir) {
@@ -51,92 +47,12 @@ export function brokerStatus({ port = 9092, cacheDir = defaultCacheDir, pidFile 
   return { running, pid: running ? record.pid : undefined, pidFile, state };
 }
 
-function assertPortFree(port) {
-  return new Promise((ok, fail) => {
-    const server = net.createServer();
-    server.once('error', (err) => {
-      fail(new Error(err.code === 'EADDRINUSE'
-        ? `port ${port} on 127.0.0.1 is already in use by another process: free it, pick other ports (--port/--controller-port), or set KAFKA_BROKERS to use the broker that runs there`
-        : `cannot check port ${port} on 127.0.0.1: ${err.message}`));
-    });
-    server.listen(port, '127.0.0.1', () => server.close(() => ok()));
-  });
-}
-
-/**
- * Distinct ports on 127.0.0.1, one per entry of `preferred`: the preferred port when nothing
- * listens on it, else one the OS picks (0 always asks the OS). All are held until all are chosen.
- */
-export async function freePorts(preferred) {
-  const servers = [];
-  const listen = (port) => new Promise((ok) => {
-    const server = net.createServer();
-    server.once('error', () => ok(undefined));
-    server.listen(port, '127.0.0.1', () => { servers.push(server); ok(server.address().port); });
-  });
-  try {
-    const ports = [];
-    for (const port of preferred) ports.push((port > 0 ? await listen(port) : undefined) ?? await listen(0));
-    if (ports.includes(undefined)) throw new Error(`no free port on 127.0.0.1 for ${preferred.join(', ')}`);
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
-  }
-}
-
-// A kafkajs client that reaches the broker even when it advertises another port (a test proxy
-// that is not up yet): connections to the advertised port are sent to the real one.
-function probeClient(port, advertisedPort) {
-  const socketFactory = ({ host, port: p, onConnect }) =>
-    net.connect({ host, port: p === advertisedPort ? port : p }, onConnect);
-  return new kafkajs.Kafka({
-    clientId: 'firestream-broker-probe', brokers: [`127.0.0.1:${port}`], logLevel: kafkajs.logLevel.NOTHING,
-    connectionTimeout: 1_000, requestTimeout: 10_000, retry: { retries: 0 }, socketFactory,
-  });
-}
-
-async function probe(kafka) {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    if (cluster.brokers.length === 0) throw new Error('no brokers in metadata yet');
-    const topic = `__firestream-probe-${randomBytes(4).toString('hex')}`;
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true, timeout: 10_000 });
-    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
-    return cluster.clusterId;
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
-
-async function waitUntilReady({ port, advertisedPort, readyTimeoutMs, exited, logFile, stdoutFile }) {
-  const kafka = probeClient(port, advertisedPort);
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    const code = exited();
-    let lastError;
-    if (code === undefined) {
-      try {
-        await probe(kafka);
-        return;
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    if (code !== undefined || Date.now() > deadline) {
-      const why = code !== undefined ? `exited (${code}) before it was ready` : `was not ready within ${readyTimeoutMs} ms (last error: ${lastError?.message}); killed it`;
-      throw new Error(`Kafka broker on 127.0.0.1:${port} ${why}. Tail of ${logFile}:\n${tail(logFile)}\n${tail(stdoutFile, 15)}`);
-    }
-    await sleep(250);
-  }
-}
-
 /**
  * Starts a single-node KRaft broker on 127.0.0.1 and resolves once it answers metadata requests
- * and can create and delete a topic. Claims the pid file first (stopping a broker whose owner is
- * gone, refusing one a live process owns); fails with a message naming the port when another
- * process holds it, unless `freePortFallback` lets it take free ports.
+ * as the cluster its data dir was formatted for and can create and delete a topic. Claims the pid
+ * file first (stopping a broker whose owner is gone, refusing one a live process owns); fails with
+ * a message naming the port when another process holds it (also when it takes the port while the
+ * broker starts: `PORT_TAKEN`), unless `freePortFallback` lets it take (other) free ports.
  */
 export async function startBroker(options = {}) {
   const { cacheDir = defaultCacheDir, extraProps = {}, readyTimeoutMs = 90_000, log = () => {} } = options;
@@ -156,69 +72,97 @@ export async function startBroker(options = {}) {
   if (stale) log(`stopped a broker (pid ${stale}) left over by a process that is gone (${pidFile})`);
   const hook = stopOnExit ? installStopOnExit() : undefined;
   let pid;
+  let held = claim; // what the pid file holds while it is ours
   const release = () => {
     hook?.unhook();
-    releasePidFile(pidFile, pid === undefined ? claim : { pid });
+    releasePidFile(pidFile, held);
+  };
+  const pickPorts = options.pickPorts ?? freePorts;
+  const choosePorts = async (attempt) => {
+    if (!freePortFallback) {
+      await assertPortFree(wanted.port);
+      await assertPortFree(wanted.controllerPort);
+      return [wanted.port, wanted.controllerPort];
+    }
+    const ports = await pickPorts(attempt === 1 ? [wanted.port, wanted.controllerPort] : [0, 0]);
+    if (ports[0] !== wanted.port || ports[1] !== wanted.controllerPort) {
+      log(`127.0.0.1:${wanted.port}/${wanted.controllerPort} is in use; the broker listens on ${ports[0]} (controller ${ports[1]}) instead`);
+    }
+    return ports;
+  };
+  const killJvm = async () => {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    await waitForExit(pid, 10_000);
   };
   try {
-    const [port, controllerPort] = freePortFallback ? await freePorts([wanted.port, wanted.controllerPort]) : [wanted.port, wanted.controllerPort];
-    if (!freePortFallback) {
-      await assertPortFree(port);
-      await assertPortFree(controllerPort);
-    } else if (port !== wanted.port || controllerPort !== wanted.controllerPort) {
-      log(`127.0.0.1:${wanted.port}/${wanted.controllerPort} is in use; the broker listens on ${port} (controller ${controllerPort}) instead`);
-    }
-    const advertisedPort = options.advertisedPort ?? port;
     if (freshDataDir) rmSync(dataDir, { recursive: true, force: true });
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(logDir, { recursive: true });
     const log4jFile = join(logDir, 'log4j.properties');
     const logFile = join(logDir, 'server.log');
     const stdoutFile = join(logDir, 'stdout.log');
-    writeFileSync(propsFile, renderServerProperties({ port, controllerPort, advertisedPort, dataDir, extraProps }));
     writeFileSync(log4jFile, renderLog4j(logFile));
     const classpath = join(libsDir, '*');
     const jvmLog = `-Dlog4j.configuration=file:${log4jFile}`;
 
-    if (!existsSync(join(dataDir, 'meta.properties'))) {
-      const format = spawnSync(javaBin(), ['-cp', classpath, jvmLog, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', propsFile], { encoding: 'utf8' });
-      if (format.status !== 0) throw new Error(`formatting ${dataDir} failed (exit ${format.status}):\n${`${format.stdout}${format.stderr}`.trim()}`);
+    for (let attempt = 1; ; attempt += 1) {
+      const [port, controllerPort] = await choosePorts(attempt);
+      const advertisedPort = options.advertisedPort ?? port;
+      writeFileSync(propsFile, renderServerProperties({ port, controllerPort, advertisedPort, dataDir, extraProps }));
+      if (!existsSync(join(dataDir, 'meta.properties'))) {
+        const format = spawnSync(javaBin(), ['-cp', classpath, jvmLog, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', propsFile], { encoding: 'utf8' });
+        if (format.status !== 0) throw new Error(`formatting ${dataDir} failed (exit ${format.status}):\n${`${format.stdout}${format.stderr}`.trim()}`);
+      }
+      // Readiness checks that the broker answering on `port` has this id: our own, not another run's.
+      const clusterId = clusterIdOf(dataDir);
+
+      const [logFrom, stdoutFrom] = [sizeOf(logFile), sizeOf(stdoutFile)];
+      const out = openSync(stdoutFile, 'a');
+      const spawnedAt = performance.now();
+      const child = spawn(javaBin(), [
+        '-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dkafka.logs.dir=${logDir}`, jvmLog,
+        '-cp', classpath, 'kafka.Kafka', propsFile,
+      ], { detached: true, stdio: ['ignore', out, out] });
+      closeSync(out);
+      let exitCode;
+      child.on('exit', (code, signal) => { exitCode = code ?? signal; });
+      child.unref();
+      pid = child.pid;
+      hook?.setPid(pid);
+      writePidRecord(pidFile, held, { ...claim, pid });
+      held = { pid };
+      if (stopOnExit) spawnWatchdog({ pid, pidFile, propsFile });
+
+      try {
+        await waitUntilReady({ port, advertisedPort, clusterId, readyTimeoutMs, exited: () => exitCode, logFile, stdoutFile, logFrom, stdoutFrom });
+      } catch (err) {
+        if (err.code !== 'PORT_TAKEN') throw err;
+        // Back to the claim before the JVM dies, so its watchdog never deletes our pid file.
+        writePidRecord(pidFile, held, claim);
+        held = claim;
+        await killJvm();
+        pid = undefined;
+        hook?.setPid(undefined);
+        if (!freePortFallback) throw Object.assign(new Error(`${err.message}; free it, pick other ports, or set KAFKA_BROKERS to use that broker`), { code: err.code });
+        if (attempt >= ATTEMPTS) throw Object.assign(new Error(`${err.message}; gave up after ${attempt} attempts on free ports`), { code: err.code });
+        log(`${err.message}; starting again on other free ports`);
+        continue;
+      }
+      const readyMs = Math.round(performance.now() - spawnedAt);
+      const brokers = `127.0.0.1:${advertisedPort}`;
+      log(`Kafka ready on ${brokers} (pid ${pid}, ${readyMs} ms, logs in ${logDir})`);
+      const stop = async (timeoutMs = 30_000) => {
+        await terminate(pid, timeoutMs);
+        release();
+      };
+      const kill = async () => {
+        await killJvm();
+        release();
+      };
+      return { brokers, port, controllerPort, clusterId, pid, dataDir, logDir, logFile, pidFile, readyMs, stop, kill };
     }
-
-    const out = openSync(stdoutFile, 'a');
-    const spawnedAt = performance.now();
-    const child = spawn(javaBin(), [
-      '-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dkafka.logs.dir=${logDir}`, jvmLog,
-      '-cp', classpath, 'kafka.Kafka', propsFile,
-    ], { detached: true, stdio: ['ignore', out, out] });
-    closeSync(out);
-    let exitCode;
-    child.on('exit', (code, signal) => { exitCode = code ?? signal; });
-    child.unref();
-    pid = child.pid;
-    hook?.setPid(pid);
-    writePidRecord(pidFile, { ...claim, pid });
-    if (stopOnExit) spawnWatchdog({ pid, pidFile, propsFile });
-
-    await waitUntilReady({ port, advertisedPort, readyTimeoutMs, exited: () => exitCode, logFile, stdoutFile });
-    const readyMs = Math.round(performance.now() - spawnedAt);
-    const brokers = `127.0.0.1:${advertisedPort}`;
-    log(`Kafka ready on ${brokers} (pid ${pid}, ${readyMs} ms, logs in ${logDir})`);
-    const stop = async (timeoutMs = 30_000) => {
-      await terminate(pid, timeoutMs);
-      release();
-    };
-    const kill = async () => {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-      await waitForExit(pid, 10_000);
-      release();
-    };
-    return { brokers, port, controllerPort, pid, dataDir, logDir, logFile, pidFile, readyMs, stop, kill };
   } catch (err) {
-    if (pid !== undefined) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-      await waitForExit(pid, 10_000);
-    }
+    if (pid !== undefined) await killJvm();
     release();
     if (freshDataDir) rmSync(dataDir, { recursive: true, force: true });
     throw err;
@@ -268,7 +212,7 @@ async function main(argv) {
     }
     case 'status': {
       const { running, pid, pidFile, state } = brokerStatus({ port });
-      log(running ? `running on 127.0.0.1:${port} (pid ${pid}${state === 'running' ? '' : `, ${state}`})` : `not running on port ${port} (pid file ${pidFile})`);
+      log(running ? `running on 127.0.0.1:${port} (pid ${pid}${state === 'running' ? '' : `, ${state}`})` : `not running on port ${port} (${state === 'starting' ? 'starting' : `pid file ${pidFile}`})`);
       process.exitCode = running ? 0 : 3;
       return;
     }

@@ -1,8 +1,10 @@
 // Pid files of scripts/kafka/broker.mjs. A pid file records who owns a broker, so one run never
 // stops a broker that another live process (a test run, the demo) still uses:
-//   {"pid": 4242, "ownerPid": 4200, "propsFile": "/abs/logs/server.properties", "startedAt": "..."}
+//   {"pid": 4242, "ownerPid": 4200, "starterPid": 4200, "propsFile": "/abs/logs/server.properties", "startedAt": "..."}
 // `pid` is null while the broker starts; `ownerPid` is null for a broker that outlives the process
-// that started it (`kafka:start`). A plain number is a pid file of an older version (owner unknown).
+// that started it (`kafka:start`); `starterPid` is the process that started it (so a `kafka:start`
+// claim counts as `starting` while its starter lives). A plain number is a pid file of an older
+// version of `kafka:start` (owner unknown).
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -20,7 +22,7 @@ export function parsePidRecord(text) {
   const trimmed = String(text).trim();
   if (/^\d+$/.test(trimmed)) {
     const pid = positive(Number(trimmed));
-    return pid && { pid, ownerPid: undefined, propsFile: undefined, startedAt: undefined };
+    return pid && { pid, ownerPid: undefined, starterPid: undefined, propsFile: undefined, startedAt: undefined };
   }
   let data;
   try {
@@ -32,7 +34,8 @@ export function parsePidRecord(text) {
   const pid = data.pid === null ? null : positive(data.pid);
   const ownerPid = data.ownerPid === null ? null : positive(data.ownerPid);
   if (pid === undefined || ownerPid === undefined || typeof data.propsFile !== 'string') return undefined;
-  return { pid, ownerPid, propsFile: data.propsFile, startedAt: typeof data.startedAt === 'string' ? data.startedAt : undefined };
+  const startedAt = typeof data.startedAt === 'string' ? data.startedAt : undefined;
+  return { pid, ownerPid, starterPid: positive(data.starterPid), propsFile: data.propsFile, startedAt };
 }
 
 function readRaw(pidFile) {
@@ -52,16 +55,18 @@ export function readPidRecord(pidFile) {
 
 /**
  * What a pid-file record means now (pure apart from the injected probes):
- * `empty` no record; `gone` its process (or, while starting, its owner) is gone; `foreign` the pid
- * now belongs to another program; `starting` / `owned` another live process owns it; `running`
+ * `empty` no record; `gone` its process (or, while starting, its owner and starter) is gone;
+ * `foreign` the pid now belongs to another program; `starting` another live process is starting
+ * it; `owned` another live process owns it; `running`
  * a broker nobody owns (`kafka:start`) runs; `stale` a broker whose owner is gone (or unknown, or
  * this process) runs; `unverifiable` a process runs but its command line cannot be checked.
  */
 export function judgePidRecord(record, { propsFile, selfPid = process.pid, alive = isAlive, commandLine = commandLineOf } = {}) {
   if (!record) return 'empty';
   const { pid, ownerPid } = record;
-  const ownerLive = typeof ownerPid === 'number' && ownerPid !== selfPid && alive(ownerPid);
-  if (pid === null) return ownerLive ? 'starting' : 'gone';
+  const liveOther = (p) => typeof p === 'number' && p !== selfPid && alive(p);
+  const ownerLive = liveOther(ownerPid);
+  if (pid === null) return ownerLive || liveOther(record.starterPid) ? 'starting' : 'gone';
   if (!alive(pid)) return 'gone';
   const expected = record.propsFile ?? propsFile;
   const verified = expected === undefined ? undefined : isBrokerCommandLine(commandLine(pid), expected);
@@ -74,8 +79,10 @@ export function judgePidRecord(record, { propsFile, selfPid = process.pid, alive
 function refusal(state, record, pidFile) {
   switch (state) {
     case 'starting':
-    case 'owned':
-      return brokerError('PID_FILE_OWNED', `${pidFile} belongs to a broker${record.pid ? ` (pid ${record.pid})` : ' that is starting'} of process ${record.ownerPid}, which is still running; it is left alone: use another pid file (and ports), or end process ${record.ownerPid} first`);
+    case 'owned': {
+      const holder = state === 'owned' || record.ownerPid ? record.ownerPid : record.starterPid;
+      return brokerError('PID_FILE_OWNED', `${pidFile} belongs to a broker${record.pid ? ` (pid ${record.pid})` : ' that is starting'} of process ${holder}, which is still running; it is left alone: use another pid file (and ports), or end process ${holder} first`);
+    }
     case 'running':
       return brokerError('ALREADY_RUNNING', `a broker started with \`npm run kafka:start\` runs as pid ${record.pid} (${pidFile}); use it, or stop it with \`npm run kafka:stop\``);
     case 'unverifiable':
@@ -89,15 +96,23 @@ function removeIfUnchanged(pidFile, raw) {
   if (readRaw(pidFile) === raw) rmSync(pidFile, { force: true });
 }
 
-/** Writes `record` to `pidFile` atomically (temp file + rename). */
-export function writePidRecord(pidFile, record) {
+const matches = (record, expected) => record !== undefined && Object.entries(expected).every(([k, v]) => record[k] === v);
+
+/**
+ * Writes `record` to `pidFile` atomically (temp file + rename), but only while the file still
+ * holds `expected` (our claim, or the record we wrote last): otherwise throws `PID_FILE_LOST`.
+ */
+export function writePidRecord(pidFile, expected, record) {
+  if (!matches(readPidRecord(pidFile), expected)) {
+    throw brokerError('PID_FILE_LOST', `${pidFile} was changed or deleted by another process while this broker started (e.g. \`kafka:stop\`); the start is abandoned`);
+  }
   const tmp = `${pidFile}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(record)}\n`);
   renameSync(tmp, pidFile);
 }
 
 /**
- * Makes `pidFile` ours: `{ pid: null, ownerPid, propsFile, startedAt }`, created atomically, so two
+ * Makes `pidFile` ours: `{ pid: null, ownerPid, starterPid, propsFile, startedAt }`, created atomically, so two
  * processes never both win. An earlier record is cleared when its process is gone; a stale broker
  * (owner gone) is stopped first (resolves its pid as `stale`). Throws a coded error (see
  * {@link judgePidRecord}) when the pid file belongs to a live owner or a `kafka:start` broker.
@@ -118,7 +133,7 @@ export async function claimPidFile(pidFile, { ownerPid, propsFile, timeoutMs = 3
       }
       removeIfUnchanged(pidFile, raw);
     }
-    const mine = { pid: null, ownerPid, propsFile, startedAt: new Date().toISOString() };
+    const mine = { pid: null, ownerPid, starterPid: process.pid, propsFile, startedAt: new Date().toISOString() };
     const tmp = `${pidFile}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(mine)}\n`);
     try {
@@ -158,6 +173,5 @@ export async function stopPidFileBroker(pidFile, { propsFile, timeoutMs = 30_000
  * `{ pid: null, ownerPid, startedAt }` of a claim): another process may have claimed it since.
  */
 export function releasePidFile(pidFile, expected) {
-  const record = readPidRecord(pidFile);
-  if (record && Object.entries(expected).every(([k, v]) => record[k] === v)) rmSync(pidFile, { force: true });
+  if (matches(readPidRecord(pidFile), expected)) rmSync(pidFile, { force: true });
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootstrap, lockfileSatisfied, MARKER, planBootstrap } from '../../scripts/bootstrap.mjs';
+import { bootstrap, installProblem, lockfileSatisfied, MARKER, planBootstrap } from '../../scripts/bootstrap.mjs';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -76,6 +76,27 @@ describe('planBootstrap', () => {
   });
 });
 
+describe('installProblem (after npm ci)', () => {
+  it('is nothing when npm installed what the lockfile lists', () => {
+    const { lock, hidden } = lockfiles();
+    expect(installProblem(text(lock), text(hidden))).toBeUndefined();
+  });
+
+  it('names omitted dev dependencies (NODE_ENV=production, omit=dev)', () => {
+    const { lock, hidden } = lockfiles();
+    (lock.packages as Record<string, unknown>)['node_modules/vitest'] = { version: '3.2.4', dev: true };
+    expect(installProblem(text(lock), text(hidden))).toMatch(/dev dependencies.*NODE_ENV=production.*omit=dev/);
+  });
+
+  it('says node_modules still does not match for anything else', () => {
+    const { lock, hidden } = lockfiles();
+    const other = structuredClone(hidden);
+    (other.packages as Record<string, { version: string }>)['node_modules/zod']!.version = '4.0.0';
+    expect(installProblem(text(lock), text(other))).toMatch(/still does not match/);
+    expect(installProblem(text(lock), undefined)).toMatch(/still does not match/);
+  });
+});
+
 describe('bootstrap', () => {
   let root = '';
   afterEach(() => rmSync(root, { recursive: true, force: true }));
@@ -98,13 +119,34 @@ describe('bootstrap', () => {
     expect(readFileSync(join(root, 'node_modules', MARKER), 'utf8').trim()).toBe(sha256(readFileSync(join(root, 'package-lock.json'), 'utf8')));
   });
 
+  it('npm ci that leaves out the dev dependencies fails with the reason and writes no marker', () => {
+    const { npmRuns } = checkout();
+    const { lock, hidden } = lockfiles();
+    (lock.packages as Record<string, unknown>)['node_modules/vitest'] = { version: '3.2.4', dev: true };
+    writeFileSync(join(root, 'package-lock.json'), text(lock));
+    // npm ci under NODE_ENV=production: installs everything but vitest.
+    const run = (command: string): void => {
+      npmRuns.push(command);
+      writeFileSync(join(root, 'node_modules', '.package-lock.json'), text(hidden));
+    };
+    expect(() => bootstrap({ root, run, log: () => {} })).toThrow(/dev dependencies/);
+    expect(existsSync(join(root, 'node_modules', MARKER))).toBe(false);
+    expect(() => bootstrap({ root, run, log: () => {} })).toThrow(/dev dependencies/); // still not recorded as done
+    expect(npmRuns).toEqual(['ci', 'ci']);
+  });
+
   it('a changed lockfile runs npm ci once, then records it', () => {
     const { npmRuns } = checkout();
-    const { lock } = lockfiles();
+    const { lock, hidden } = lockfiles(); // sharing the entries of node_modules/*
     (lock.packages as Record<string, { version: string }>)['node_modules/zod']!.version = '4.7.0';
     writeFileSync(join(root, 'package-lock.json'), text(lock));
-    bootstrap({ root, run: (command) => npmRuns.push(command), log: () => {} });
-    bootstrap({ root, run: (command) => npmRuns.push(command), log: () => {} });
+    // npm ci installs what the lockfile lists and records it in the hidden lockfile.
+    const run = (command: string): void => {
+      npmRuns.push(command);
+      writeFileSync(join(root, 'node_modules', '.package-lock.json'), text(hidden));
+    };
+    bootstrap({ root, run, log: () => {} });
+    bootstrap({ root, run, log: () => {} });
     expect(npmRuns).toEqual(['ci']);
   });
 });

@@ -7,7 +7,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureJars, freePorts, isAlive, readPidRecord, startBroker } from '../../scripts/kafka/broker.mjs';
 import { kafkaBrokers, uniqueTopic } from '../helpers/kafka.js';
-import { brokerTestsSkipReason, tempDirs } from './fixtures/local-broker.js';
+import { brokerFiles, brokerTestsSkipReason, tempDirs } from './fixtures/local-broker.js';
 
 const MiB = 1024 * 1024;
 
@@ -133,6 +133,49 @@ describe.skipIf(skipReason !== undefined)('startBroker', () => {
       await new Promise((resolve) => squatter.close(resolve));
     }
   });
+
+  it('a port taken between the check and the bind: the start never takes the other broker for its own', async () => {
+    const clusterIdAt = async (brokers: string): Promise<string> => {
+      const admin = client([brokers]).admin();
+      await admin.connect();
+      try {
+        return (await admin.describeCluster()).clusterId;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    const a = await startBroker(brokerFiles(dirs.make(), 29600));
+    try {
+      // B's free-port check ran before A bound its port (a concurrent test run): B is handed A's
+      // broker port once, and a free controller port, so B's JVM cannot bind while A answers there.
+      const [freeController = 0] = await freePorts([0]);
+      let calls = 0;
+      const pickPorts = async (preferred: number[]): Promise<number[]> => (calls++ === 0 ? [a.port, freeController] : freePorts(preferred));
+      const logs: string[] = [];
+      const b = await startBroker({ ...brokerFiles(dirs.make(), 29610), pickPorts, log: (m) => logs.push(m) });
+      try {
+        expect(calls).toBe(2); // retried on fresh free ports
+        expect(b.port).not.toBe(a.port);
+        expect(b.clusterId).toBeDefined();
+        expect(b.clusterId).not.toBe(a.clusterId);
+        expect(await clusterIdAt(b.brokers)).toBe(b.clusterId);
+        expect(logs.join('\n')).toMatch(new RegExp(`127\\.0\\.0\\.1:${a.port} .*another process took the port`));
+      } finally {
+        await b.stop();
+      }
+
+      // Handed A's ports every time: fails clearly, leaves no pid file and no JVM of its own.
+      const dir = dirs.make();
+      const failed = startBroker({ ...brokerFiles(dir), pickPorts: async () => [a.port, a.controllerPort] });
+      await expect(failed).rejects.toMatchObject({ code: 'PORT_TAKEN', message: expect.stringMatching(/another process took the port.*gave up after 3 attempts/) });
+      expect(existsSync(join(dir, 'broker.pid'))).toBe(false);
+
+      expect(isAlive(a.pid)).toBe(true);
+      expect(await clusterIdAt(a.brokers)).toBe(a.clusterId);
+    } finally {
+      await a.stop();
+    }
+  }, 240_000);
 
   it('starts a broker that answers through its advertised port, and stop() frees the ports', async () => {
     const dir = dirs.make();

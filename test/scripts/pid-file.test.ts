@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { brokerStatus, claimPidFile, isAlive, judgePidRecord, parsePidRecord, readPidRecord, stopBroker, terminate } from '../../scripts/kafka/broker.mjs';
+import { brokerStatus, claimPidFile, isAlive, judgePidRecord, parsePidRecord, readPidRecord, stopBroker, terminate, writePidRecord } from '../../scripts/kafka/broker.mjs';
 import type { PidRecord } from '../../scripts/kafka/broker.mjs';
 
 const IDLE = 'process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 60000)';
@@ -62,6 +62,8 @@ describe('judgePidRecord', () => {
     expect(judgePidRecord(rec({ pid: 99 }), probes(broker))).toBe('gone');
     expect(judgePidRecord(rec({ pid: null, ownerPid: 20 }), probes(broker))).toBe('starting');
     expect(judgePidRecord(rec({ pid: null, ownerPid: 99 }), probes(broker))).toBe('gone');
+    expect(judgePidRecord(rec({ pid: null, ownerPid: null, starterPid: 20 }), probes(broker))).toBe('starting'); // kafka:start
+    expect(judgePidRecord(rec({ pid: null, ownerPid: null, starterPid: 99 }), probes(broker))).toBe('gone');
     expect(judgePidRecord(rec({ ownerPid: 20 }), probes(broker))).toBe('owned');
     expect(judgePidRecord(rec({ ownerPid: null }), probes(broker))).toBe('running');
     expect(judgePidRecord(rec({ ownerPid: 99 }), probes(broker))).toBe('stale');
@@ -144,6 +146,35 @@ describe('claimPidFile and stopBroker with real processes', () => {
     writeFileSync(pidFile(), `${await deadPid()}\n`);
     expect(await stopBroker({ pidFile: pidFile(), propsFile: props() })).toBeUndefined();
     expect(existsSync(pidFile())).toBe(false);
+  });
+
+  it('a kafka:start claim (no owner) is starting while its starter lives: kafka:stop and a second start leave it alone', async () => {
+    const starter = start(); // stands in for the `kafka:start` process during the JVM's 1-2 s start
+    writeFileSync(pidFile(), record({ pid: null, ownerPid: null, starterPid: starter, propsFile: props() }));
+    expect(brokerStatus({ pidFile: pidFile() })).toMatchObject({ running: false, state: 'starting' });
+    await expect(stopBroker({ pidFile: pidFile() })).rejects.toMatchObject({ code: 'PID_FILE_OWNED', message: expect.stringContaining(`process ${starter}`) });
+    await expect(claimPidFile(pidFile(), { ownerPid: null, propsFile: props() })).rejects.toMatchObject({ code: 'PID_FILE_OWNED' });
+    expect(readPidRecord(pidFile())).toMatchObject({ pid: null, starterPid: starter });
+
+    await terminate(starter, 5_000); // the start died before writing the broker's pid
+    expect(brokerStatus({ pidFile: pidFile() }).state).toBe('gone');
+    const { record: mine } = await claimPidFile(pidFile(), { ownerPid: null, propsFile: props() });
+    expect(mine).toMatchObject({ pid: null, ownerPid: null, starterPid: process.pid });
+  });
+
+  it('the broker pid is written only while the pid file still holds our claim', async () => {
+    const { record: claim } = await claimPidFile(pidFile(), { ownerPid: null, propsFile: props() });
+    writePidRecord(pidFile(), claim, { ...claim, pid: 4242 });
+    expect(readPidRecord(pidFile())?.pid).toBe(4242);
+    writePidRecord(pidFile(), { pid: 4242 }, claim); // back to the claim: matched the record we wrote last
+
+    rmSync(pidFile()); // what kafka:stop did with a claim before starterPid
+    expect(() => writePidRecord(pidFile(), claim, { ...claim, pid: 4243 })).toThrow(expect.objectContaining({ code: 'PID_FILE_LOST' }));
+    expect(existsSync(pidFile())).toBe(false);
+    const other = record({ pid: null, ownerPid: 7, starterPid: 7, propsFile: props() });
+    writeFileSync(pidFile(), other); // another start claimed it meanwhile
+    expect(() => writePidRecord(pidFile(), claim, { ...claim, pid: 4243 })).toThrow(expect.objectContaining({ code: 'PID_FILE_LOST' }));
+    expect(readPidRecord(pidFile())?.ownerPid).toBe(7);
   });
 
   it('two claims of one pid file: exactly one wins', async () => {
