@@ -5,7 +5,7 @@ import { formatPath, valueAt } from './paths.js';
 import { redactIssueValue } from './redact.js';
 
 /** Strips wrappers (defaults, optional, pipes) down to the schema that holds the shape. */
-function unwrap(schema: z.ZodType): z.ZodType {
+export function unwrapSchema(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (;;) {
     if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) {
@@ -20,16 +20,16 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 /** The setting names the schema accepts in the object at `path`, or `[]` when it has no fixed keys. */
 export function knownKeysAt(schema: z.ZodType, path: ConfigPath): string[] {
-  let current = unwrap(schema);
+  let current = unwrapSchema(schema);
   for (const part of path) {
     if (current instanceof z.ZodObject) {
       const child = (current.shape as Record<string, z.ZodType>)[String(part)];
       if (child === undefined) return [];
-      current = unwrap(child);
+      current = unwrapSchema(child);
     } else if (current instanceof z.ZodArray) {
-      current = unwrap(current.element as z.ZodType);
+      current = unwrapSchema(current.element as z.ZodType);
     } else if (current instanceof z.ZodRecord) {
-      current = unwrap(current.valueType as z.ZodType);
+      current = unwrapSchema(current.valueType as z.ZodType);
     } else {
       return [];
     }

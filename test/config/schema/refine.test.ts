@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { unwrapSchema } from '../../../src/config/config-issues.js';
 import { resolveConfig } from '../../../src/config/load-config.js';
 import { StreamConfigSchema } from '../../../src/config/schema/index.js';
 import { ConfigError } from '../../../src/errors.js';
@@ -14,24 +15,11 @@ const PLAUSIBLE_LEAVES: readonly unknown[] = [0, -1, 3, 1_000, 'wildfire-default
 /** Older-layout and snake_case keys the loader adapts before validation. */
 const LOADER_KEYS: readonly string[] = ['queue_max_size', 'enableDlq', 'enable_metrics', 'source_type', 'custom_params', 'compression_type', 'bootstrap_servers'];
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (;;) {
-    if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) {
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodPipe) {
-      current = current.in as z.ZodType;
-    } else {
-      return current;
-    }
-  }
-}
-
 const odd = fc.constantFrom(...ODD_VALUES);
 
 /** A configuration-shaped value that follows the schema down `depth` levels, with odd values anywhere. */
 function shaped(schema: z.ZodType, depth: number): fc.Arbitrary<unknown> {
-  const inner = unwrap(schema);
+  const inner = unwrapSchema(schema);
   if (depth === 0) return fc.oneof(odd, fc.constantFrom(...PLAUSIBLE_LEAVES));
   if (inner instanceof z.ZodObject) {
     const fields = Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([key, child]) => [key, shaped(child, depth - 1)]));
@@ -74,7 +62,7 @@ describe('checks that run while other settings are invalid (regression: they cra
     const sections = Object.entries(StreamConfigSchema.shape as Record<string, z.ZodType>);
     for (const [section, schema] of sections) {
       for (const value of ODD_VALUES) expectOnlyConfigErrors({ [section]: value });
-      const inner = unwrap(schema);
+      const inner = unwrapSchema(schema);
       const keys = inner instanceof z.ZodObject ? Object.keys(inner.shape) : inner instanceof z.ZodArray ? ['0'] : [];
       for (const key of keys) {
         for (const value of ODD_VALUES) expectOnlyConfigErrors({ [section]: key === '0' ? [value] : { [key]: value } });
