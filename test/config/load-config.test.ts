@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/config/load-config.js';
 import { DEFAULT_TOPICS, StreamConfigSchema } from '../../src/config/schema/index.js';
 import { ConfigError, ErrorCodes, FirestreamError } from '../../src/errors.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -20,15 +21,6 @@ async function file(name: string, text: string): Promise<string> {
   return path;
 }
 
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const noEnv = { env: {} };
 

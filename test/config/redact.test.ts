@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/config/load-config.js';
 import { redactConfig, REDACTED } from '../../src/config/redact.js';
 import { ConfigError } from '../../src/errors.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 const secretConfig = () =>
   resolveConfig(
@@ -48,15 +49,7 @@ describe('redactConfig', () => {
 });
 
 describe('secrets in ConfigError messages (regression: values at credentials sections and unknown keys were echoed)', () => {
-  const problems = (fn: () => unknown): ConfigError => {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof ConfigError) return err;
-      throw err;
-    }
-    throw new Error('expected a ConfigError');
-  };
+  const problems = configErrorOf;
   const shown = (err: ConfigError): string => `${err.message}\n${JSON.stringify(err.issues)}\n${JSON.stringify(err.context)}`;
 
   it.each([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { topicNameSchema, validateTopicName } from '../../src/config/schema/topic-name.js';
 import { ConfigError } from '../../src/errors.js';
 import { resolveConfig } from '../../src/config/load-config.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 /** Kafka's rule, written independently: legal characters, 1..249 long, not "." or "..". */
 const REFERENCE = /^(?!\.\.?$)[a-zA-Z0-9._-]{1,249}$/;
@@ -31,14 +32,7 @@ describe('validateTopicName', () => {
   });
 
   it.each(['.', '..', 'a'.repeat(250), 'bad topic', 'a/b'])('config rejects topic %j with its name in the message', (name) => {
-    const error = (() => {
-      try {
-        resolveConfig({ topics: [{ name, partitions: 1 }], routing: { default_topic: name } }, { env: {} });
-      } catch (err) {
-        return err;
-      }
-      throw new Error('expected a ConfigError');
-    })();
+    const error = configErrorOf(() => resolveConfig({ topics: [{ name, partitions: 1 }], routing: { default_topic: name } }, { env: {} }));
     expect(error).toBeInstanceOf(ConfigError);
     const issues = (error as ConfigError).issues;
     const shown = name.length > 60 ? name.slice(0, 57) : name;
