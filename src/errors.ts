@@ -40,8 +40,20 @@ export const ErrorCodes = {
   QUEUE_FULL: 'FIRESTREAM_QUEUE_FULL',
   /** An operation was aborted through its AbortSignal. */
   ABORTED: 'FIRESTREAM_ABORTED',
+  /** The queues were closed: no more records are accepted and blocked callers are released. */
+  QUEUE_CLOSED: 'FIRESTREAM_QUEUE_CLOSED',
+  /** Consumer lag could not be read from the brokers. */
+  LAG_UNAVAILABLE: 'FIRESTREAM_LAG_UNAVAILABLE',
   /** Binary image data failed strict parsing or verification. */
   IMAGE_CORRUPT: 'FIRESTREAM_IMAGE_CORRUPT',
+  /** An image (or an image being reassembled) is over a configured size or memory cap. */
+  IMAGE_TOO_LARGE: 'FIRESTREAM_IMAGE_TOO_LARGE',
+  /** A chunked image did not complete: chunks missing at expiry, or evicted by the memory cap. */
+  IMAGE_INCOMPLETE: 'FIRESTREAM_IMAGE_INCOMPLETE',
+  /** An object store (S3) operation failed. */
+  OBJECT_STORE_FAILED: 'FIRESTREAM_OBJECT_STORE_FAILED',
+  /** An optional peer dependency needed by this feature is not installed. */
+  DEPENDENCY_MISSING: 'FIRESTREAM_DEPENDENCY_MISSING',
 } as const;
 
 /** One of the codes in {@link ErrorCodes}. */

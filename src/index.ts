@@ -23,6 +23,8 @@ export type { Logger } from './core/logger.js';
 export { systemClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';
 export { TypedEmitter } from './core/events.js';
+export { TokenBucket } from './core/token-bucket.js';
+export type { TokenBucketOptions } from './core/token-bucket.js';
 export { TopicResolver, DEFAULT_TOPIC_CACHE_SIZE } from './routing/topic-resolver.js';
 export type { TopicResolverOptions, TopicResolverMetrics, ContentRule, ContentRuleValue, TopicPattern, ResolutionLevel } from './routing/topic-resolver.js';
 export { assertValidTopicName, isValidTopicName, topicNameProblem, MAX_TOPIC_NAME_LENGTH } from './routing/topic-names.js';
