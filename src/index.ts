@@ -83,3 +83,27 @@ export { CONFIG_FILE_EXTENSIONS, readConfigFile } from './config/read-config-fil
 export { StreamConfigSchema, DEFAULT_TOPICS, DEFAULT_PRIORITY_RULES, DEFAULT_CRITICAL_ALLOW_LIST, TopicSpecSchema, topicNameSchema } from './config/schema/index.js';
 export type { StreamConfig, StreamConfigInput, SourceConfig, TopicConfig } from './config/schema/index.js';
 export { kafkaJsProducerOptionsFromConfig, topicResolverOptionsFromConfig, partitionKeyerOptionsFromConfig, enricherFromConfig } from './config/component-options.js';
+export { PriorityAssigner, DEFAULT_PRIORITY_CACHE_SIZE } from './priority/priority-assigner.js';
+export type {
+  PriorityAssignerOptions,
+  PriorityAssignerEvents,
+  PriorityAssignerMetrics,
+  PrioritySplit,
+  NonAllowListedCriticalEvent,
+  CriticalDemotedEvent,
+} from './priority/priority-assigner.js';
+export type { PriorityRule, PriorityLike, PriorityDecision, PriorityDecisionLevel } from './priority/priority-rules.js';
+export type { CriticalDemotionReason } from './priority/critical-rate-limiter.js';
+export { BackpressureManager } from './queue/backpressure-manager.js';
+export type { BackpressureManagerOptions } from './queue/backpressure-options.js';
+export { BackpressureState, BACKPRESSURE_STATES } from './queue/backpressure-state.js';
+export type { BackpressureThresholds } from './queue/backpressure-state.js';
+export type {
+  AdmissionDecision,
+  BatchAdmission,
+  BackpressureManagerEvents,
+  BackpressureMetrics,
+  BackpressureStateChangeEvent,
+  BackpressureProfileChangeEvent,
+} from './queue/backpressure-types.js';
+export { priorityAssignerOptionsFromConfig, backpressureOptionsFromConfig } from './config/queue-layer-options.js';

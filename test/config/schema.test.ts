@@ -18,6 +18,7 @@ describe('StreamConfigSchema defaults match the DESIGN table', () => {
     expect(defaults.priority.rules).toEqual([
       { match: '*alert*', priority: 'CRITICAL' },
       { match: '*emergency*', priority: 'CRITICAL' },
+      { match: 'life_safety_*', priority: 'CRITICAL' },
       { match: 'firms_*', priority: 'HIGH' },
       { match: 'landsat_*', priority: 'HIGH' },
       { match: 'iot_*', priority: 'NORMAL' },

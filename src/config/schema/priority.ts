@@ -27,6 +27,7 @@ export const PriorityRuleSchema = z.strictObject({
 export const DEFAULT_PRIORITY_RULES: readonly { readonly match: string; readonly priority: PriorityName }[] = Object.freeze([
   { match: '*alert*', priority: 'CRITICAL' },
   { match: '*emergency*', priority: 'CRITICAL' },
+  { match: 'life_safety_*', priority: 'CRITICAL' },
   { match: 'firms_*', priority: 'HIGH' },
   { match: 'landsat_*', priority: 'HIGH' },
   { match: 'iot_*', priority: 'NORMAL' },

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/load-config.js';
+import { backpressureOptionsFromConfig, priorityAssignerOptionsFromConfig } from '../../src/config/queue-layer-options.js';
+import { PriorityAssigner } from '../../src/priority/priority-assigner.js';
+import { Priority } from '../../src/priority/priority.js';
+import { BackpressureManager } from '../../src/queue/backpressure-manager.js';
+import { FakeClock } from '../../src/testing/fake-clock.js';
+
+describe('priorityAssignerOptionsFromConfig', () => {
+  it('gives the design defaults for an empty config', () => {
+    const assigner = new PriorityAssigner(priorityAssignerOptionsFromConfig(resolveConfig({}, { env: {} }), { clock: new FakeClock() }));
+    expect(assigner.assign('evacuation_alert_butte')).toBe(Priority.CRITICAL);
+    expect(assigner.assign('nws_alert')).toBe(Priority.HIGH);
+    expect(assigner.assign('noaa_kred')).toBe(Priority.NORMAL);
+    expect(assigner.assignBatch('evacuation_alert_butte', 120).critical).toBe(100);
+  });
+
+  it('takes rules, allow-list, limits and each source\'s own priority from the file', () => {
+    const config = resolveConfig(
+      {
+        priority: {
+          rules: [{ match: 'drone_*', priority: 'HIGH' }],
+          default_priority: 'NORMAL',
+          critical_allow_list: ['siren_*'],
+          critical_rate_limit: { per_source_per_minute: 2, total_per_minute: 3 },
+        },
+        sources: [
+          { source_id: 'siren_paradise', type: 'mqtt', priority: 'CRITICAL' },
+          { source_id: 'drone_archive', type: 'http', priority: 'LOW' },
+          { source_id: 'drone_live', type: 'http' },
+        ],
+      },
+      { env: {} },
+    );
+    const options = priorityAssignerOptionsFromConfig(config);
+    expect(options.sourcePriorities).toEqual({ siren_paradise: 'CRITICAL', drone_archive: 'LOW' });
+    const assigner = new PriorityAssigner({ ...options, clock: new FakeClock() });
+    expect(assigner.assign('drone_live')).toBe(Priority.HIGH);
+    expect(assigner.assign('drone_archive')).toBe(Priority.LOW);
+    expect(assigner.assign('anything_else')).toBe(Priority.NORMAL);
+    expect(assigner.assignBatch('siren_paradise', 5)).toMatchObject({ critical: 2, demoted: 3 });
+    (options.criticalAllowList as string[]).push('x_*'); // the options are copies: changing them leaves the config alone
+    expect(config.priority.criticalAllowList).toEqual(['siren_*']);
+  });
+});
+
+describe('backpressureOptionsFromConfig', () => {
+  it('gives the design defaults, with queue.maxSize as capacity and the fire-season queue size', () => {
+    const manager = new BackpressureManager(backpressureOptionsFromConfig(resolveConfig({}, { env: {} })));
+    expect(manager.thresholds).toEqual({ warning: 0.7, critical: 0.9, loadShedding: 1 });
+    expect(manager.effectiveCapacity).toBe(10_000);
+    manager.adjustForPeakSeason(true);
+    expect(manager.thresholds).toEqual({ warning: 0.8, critical: 0.95, loadShedding: 1 });
+    expect(manager.effectiveCapacity).toBe(20_000);
+  });
+
+  it('takes every backpressure setting from the file and lets extra options win', () => {
+    const config = resolveConfig(
+      {
+        queue: { max_size: 4_000 },
+        backpressure: {
+          warning_threshold: 0.6,
+          critical_threshold: 0.8,
+          load_shedding_threshold: 0.95,
+          warning_admit_ratio: 0.4,
+          critical_admit_ratio: 0.2,
+          recovery_checks: 4,
+          retry_after_ms: { warning: 1_000, critical: 2_000, load_shedding: 3_000 },
+          fire_season: { enabled: true, warning_threshold: 0.75, critical_threshold: 0.9, queue_max_size: 6_000 },
+        },
+      },
+      { env: {} },
+    );
+    const manager = new BackpressureManager(backpressureOptionsFromConfig(config, { random: () => 0.3 }));
+    expect(manager.peakSeason).toBe(true);
+    expect(manager.thresholds).toEqual({ warning: 0.75, critical: 0.9, loadShedding: 0.95 });
+    expect(manager.capacityMultiplier).toBe(1.5);
+    expect(manager.admit(Priority.LOW, 0.8)).toEqual({ admitted: true, state: 'WARNING', retryAfterMs: 0 });
+    expect(manager.admit(Priority.LOW, 0.92)).toEqual({ admitted: false, state: 'CRITICAL', retryAfterMs: 2_000 });
+    expect(manager.admit(Priority.LOW, 0.95)).toEqual({ admitted: false, state: 'LOAD_SHEDDING', retryAfterMs: 3_000 });
+    manager.adjustForPeakSeason(false);
+    expect(manager.thresholds).toEqual({ warning: 0.6, critical: 0.8, loadShedding: 0.95 });
+    expect(manager.effectiveCapacity).toBe(4_000);
+    for (let i = 0; i < 3; i++) expect(manager.check(0.1)).toBe('WARNING');
+    expect(manager.check(0.1)).toBe('NORMAL');
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * A seeded uniform random source in [0, 1) (mulberry32), so tests of probabilistic code are
+ * repeatable: the same seed gives the same sequence.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A random source that returns `values` in turn, forever (for exact admission counts). */
+export function cyclingRandom(values: readonly number[]): () => number {
+  let i = 0;
+  return () => {
+    const value = values[i % values.length] as number;
+    i++;
+    return value;
+  };
+}
