@@ -107,3 +107,16 @@ export type {
   BackpressureProfileChangeEvent,
 } from './queue/backpressure-types.js';
 export { priorityAssignerOptionsFromConfig, backpressureOptionsFromConfig } from './config/queue-layer-options.js';
+export { ThrottlingManager } from './throttling/throttling-manager.js';
+export type { CheckAndThrottleOptions, ThrottleOutcome, ThrottleEvent, ThrottlingEvents, ThrottlingMetrics } from './throttling/throttling-manager.js';
+export type { ThrottleAction, ThrottleDecision } from './throttling/backoff-state.js';
+export type { LagWindowStats } from './throttling/lag-window.js';
+export type { LagSource, LagReadOptions } from './throttling/lag-source.js';
+export { KafkaLagSource, DEFAULT_LAG_READ_TIMEOUT_MS } from './throttling/kafka-lag-source.js';
+export type { KafkaLagSourceOptions, KafkaConnectionOptions, PartitionLag, ConsumerLagReport } from './throttling/kafka-lag-source.js';
+export { QueueFillLagSource, DEFAULT_QUEUE_FILL_LAG_FACTOR } from './throttling/queue-fill-lag-source.js';
+export type { QueueFillLagSourceOptions } from './throttling/queue-fill-lag-source.js';
+export { abortableSleep } from './throttling/sleep.js';
+export type { Sleep } from './throttling/sleep.js';
+export type { ThrottlingManagerOptions, ThrottlingRuntimeOptions, ThrottlingSettings, ThrottlingSettingsInput, DecisionLag } from './throttling/throttling-options.js';
+export { throttlingManagerOptionsFromConfig, kafkaLagSourceOptionsFromConfig, queueFillLagSourceOptionsFromConfig } from './config/throttling-options.js';

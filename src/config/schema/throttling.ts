@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TIMER_MS, positiveDurationMs, positiveInt, rate } from './common.js';
+import { MAX_TIMER_MS, durationMs, positiveDurationMs, positiveInt, rate } from './common.js';
 import { ALWAYS, readable } from './refine.js';
 
 /** Lag-based throttling of the sender: delay = baseDelayMs × adjustmentFactor^level, at most {@link MAX_TIMER_MS}. */
@@ -20,6 +20,13 @@ export const ThrottlingSchema = z
     windowMs: positiveDurationMs().default(60_000).describe('Sliding window of lag samples, in ms.'),
     maxSamples: positiveInt().default(100).describe('Most lag samples kept in the window.'),
     recoveryChecks: positiveInt().default(10).describe('Consecutive low-lag checks before the backoff level resets.'),
+    checkIntervalMs: durationMs()
+      .default(1_000)
+      .describe('Least time between two lag checks, in ms; calls in between reuse the last decision, so levels move per interval, not per batch. 0 checks on every call.'),
+    decisionLag: z
+      .enum(['latest', 'average'])
+      .default('latest')
+      .describe('What a check decides on: the newest lag sample (latest) or the mean of the sliding window (average).'),
     minSendRate: rate(1_000).optional().describe('Lowest send rate in records per second, even when throttled; none by default.'),
     maxSendRate: rate(1_000).optional().describe('Highest send rate in records per second; none by default.'),
     consumerGroupId: z

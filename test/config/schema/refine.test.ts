@@ -77,5 +77,5 @@ describe('checks that run while other settings are invalid (regression: they cra
       }),
       { numRuns: 600 },
     );
-  });
+  }, 30_000); // 600 whole-config runs: about 2 s alone, far more on a loaded 2-core machine
 });
