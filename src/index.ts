@@ -120,3 +120,69 @@ export { abortableSleep } from './throttling/sleep.js';
 export type { Sleep } from './throttling/sleep.js';
 export type { ThrottlingManagerOptions, ThrottlingRuntimeOptions, ThrottlingSettings, ThrottlingSettingsInput, DecisionLag } from './throttling/throttling-options.js';
 export { throttlingManagerOptionsFromConfig, kafkaLagSourceOptionsFromConfig, queueFillLagSourceOptionsFromConfig } from './config/throttling-options.js';
+export { BinaryImageSerializer, MAX_IMAGE_BYTES_LIMIT, DEFAULT_SKIP_COMPRESSION_FORMATS } from './imagery/binary-image-serializer.js';
+export type { BinaryImageSerializerOptions, SerializedImage, DeserializedImage, DeserializeImageOptions, BinaryImageSerializerMetrics } from './imagery/binary-image-serializer.js';
+export { detectFormat, isImageData, imageBytesOf, imageFormatCode, imageFormatOfCode, IMAGE_FORMATS, IMAGE_DATA_FIELDS, HDF5_MAX_SIGNATURE_OFFSET } from './imagery/image-format.js';
+export type { ImageFormat } from './imagery/image-format.js';
+export { readImageHeader, IMAGE_HEADER_BYTES, IMAGE_PACKET_MAGIC, IMAGE_PACKET_VERSION, MAX_IMAGE_PACKET_SIZE, IMAGE_COMPRESSIONS } from './imagery/image-header.js';
+export type { ImageHeader, ImageCompression } from './imagery/image-header.js';
+export type { ImageCompressionMode } from './imagery/image-compression.js';
+export type { ImageCorruptReason } from './imagery/image-errors.js';
+export { createCorrelationId, parseCorrelationId, CORRELATION_HASH_HEX_CHARS } from './imagery/correlation-id.js';
+export type { CorrelationIdParts } from './imagery/correlation-id.js';
+export { DEFAULT_MAX_METADATA_BYTES } from './imagery/image-metadata.js';
+export type { ImageMetadataInput, ImageMetadataMessage, JsonValue } from './imagery/image-metadata.js';
+export type { ZstdBackend } from './producer/codecs/zstd-backends.js';
+export { ImageChunkManager, chunkMessages } from './imagery/image-chunk-manager.js';
+export type { CreateChunksMeta, ImageChunk, ImageChunkSet, ImageChunkManagerMetrics } from './imagery/image-chunk-manager.js';
+export { ImageReassembler } from './imagery/image-reassembler.js';
+export type {
+  ChunkAddResult,
+  ChunkPending,
+  ChunkDuplicate,
+  ImageComplete,
+  IncompleteReason,
+  ImageIncompleteEvent,
+  ImageCompleteEvent,
+  ImageCorruptEvent,
+  ImageSupersededEvent,
+  ChunkRejectReason,
+  ChunkRejectedEvent,
+  ImageReassemblerEvents,
+  ImageReassemblerMetrics,
+} from './imagery/reassembly-types.js';
+export {
+  parseImageChunk,
+  verifyChunkData,
+  chunkHeaderBytes,
+  chunkCount,
+  CHUNK_MAGIC,
+  CHUNK_FORMAT_VERSION,
+  CHUNK_FIXED_HEADER_BYTES,
+  CHUNK_FLAG_SERIALIZED,
+  MAX_CHUNK_COUNT,
+} from './imagery/chunk-header.js';
+export type { ImageChunkHeader, ParsedImageChunk, ParseImageChunkOptions } from './imagery/chunk-header.js';
+export {
+  imageChunkManagerOptionsFromConfig,
+  imageReassemblerOptionsFromConfig,
+  KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_RECORD_OVERHEAD_BYTES,
+  DEFAULT_REMEMBER_COMPLETED,
+  DEFAULT_REMEMBER_DROPPED,
+  DEFAULT_EVICT_AFTER_IDLE_MS,
+  MAX_CHUNK_SIZE_BYTES,
+} from './imagery/chunk-options.js';
+export type { ImageChunkManagerOptions, ImageReassemblerOptions } from './imagery/chunk-options.js';
+export {
+  createImageId,
+  sanitizeImageSource,
+  isValidImageId,
+  IMAGE_ID_PATTERN,
+  MAX_IMAGE_ID_LENGTH,
+  MAX_IMAGE_ID_SOURCE_LENGTH,
+  IMAGE_ID_HASH_LENGTH,
+  IMAGE_KIND_HEADER,
+  IMAGE_ID_HEADER,
+  IMAGE_KIND_CHUNK,
+} from './imagery/image-id.js';

@@ -1,4 +1,7 @@
 import type { z } from 'zod';
+import { CHUNK_FIXED_HEADER_BYTES } from '../../imagery/chunk-header.js';
+import { IMAGE_HEADER_BYTES } from '../../imagery/image-header.js';
+import { MAX_IMAGE_ID_LENGTH } from '../../imagery/image-id.js';
 import { matchesAnyGlob } from '../glob.js';
 import { checkTopicsDeclared } from './declared-topics.js';
 import type { TopicNamingConfig } from './declared-topics.js';
@@ -15,8 +18,8 @@ interface CheckedConfig extends TopicNamingConfig {
   readonly instance: { readonly sources: readonly string[] };
 }
 
-/** Bytes of the binary image header that travel with every direct image and every chunk. */
-const IMAGE_HEADER_BYTES = 48;
+/** Largest header that travels with a direct image packet or a chunk (a chunk's header holds its image id). */
+const HEADER_BYTES = { directMaxBytes: IMAGE_HEADER_BYTES, chunkSizeBytes: CHUNK_FIXED_HEADER_BYTES + MAX_IMAGE_ID_LENGTH } as const;
 
 function checkImageSizes(config: CheckedConfig, ctx: z.RefinementCtx): void {
   if (!readable(ctx, ['images', 'enabled'], ['images', 'topic']) || !config.images.enabled) return;
@@ -25,11 +28,11 @@ function checkImageSizes(config: CheckedConfig, ctx: z.RefinementCtx): void {
   const limit = index === -1 ? undefined : config.topics[index]?.maxMessageBytes;
   if (limit === undefined) return;
   for (const key of ['directMaxBytes', 'chunkSizeBytes'] as const) {
-    if (readable(ctx, ['images', key]) && config.images[key] + IMAGE_HEADER_BYTES > limit) {
+    if (readable(ctx, ['images', key]) && config.images[key] + HEADER_BYTES[key] > limit) {
       ctx.addIssue({
         code: 'custom',
         path: ['images', key],
-        message: `plus the ${IMAGE_HEADER_BYTES}-byte header must fit the maxMessageBytes (${limit}) of topic "${config.images.topic}"`,
+        message: `plus its header (up to ${HEADER_BYTES[key]} bytes) must fit the maxMessageBytes (${limit}) of topic "${config.images.topic}"`,
       });
     }
   }

@@ -36,7 +36,7 @@ export const ImagesSchema = z
     chunkedMaxBytes: positiveInt().default(100 * MiB).describe('Images up to this size are chunked; larger ones go to S3 (100 MiB).'),
     chunkSizeBytes: positiveInt().default(5 * MiB).describe("Size of one chunk (5 MiB); never more than the topic's maxMessageBytes."),
     reassemblyTimeoutMs: positiveDurationMs().default(300_000).describe('How long a consumer waits for the missing chunks of an image, in ms.'),
-    maxReassemblyBytes: positiveInt().default(256 * MiB).describe('Memory cap of images being reassembled, in bytes.'),
+    maxReassemblyBytes: positiveInt().default(256 * MiB).describe('Memory cap of the image buffers being reassembled, in bytes (at least chunkedMaxBytes; per-chunk bookkeeping is not counted).'),
     minCompressionSavings: ratio().default(0.1).describe('Compress an image only when that saves more than this share (0..1) of its size.'),
     s3: S3Schema.optional().describe('Object store for images over chunkedMaxBytes; such images are refused when absent.'),
   })
