@@ -1,17 +1,19 @@
 /**
  * `npm run bench [-- scenario ...]`: runs the benchmark scenarios (all by default) and writes each
- * result as JSON under bench/results/. Scenarios: codecs, routing, imagery, image-chunks, producer (starts a local Kafka
+ * result as JSON under bench/results/. Scenarios: codecs, routing, queue, imagery, image-chunks, producer (starts a local Kafka
  * broker unless KAFKA_BROKERS is set).
  */
 import { runCodecsBench } from './codecs.js';
 import { runImageChunksBench } from './image-chunks.js';
 import { runImageryBench } from './imagery.js';
 import { runProducerBench } from './producer.js';
+import { runQueueBench } from './queue.js';
 import { runRoutingBench } from './routing.js';
 
 const SCENARIOS: Record<string, () => Promise<void>> = {
   codecs: runCodecsBench,
   routing: runRoutingBench,
+  queue: runQueueBench,
   imagery: runImageryBench,
   'image-chunks': runImageChunksBench,
   producer: runProducerBench,

@@ -186,3 +186,36 @@ export {
   IMAGE_ID_HEADER,
   IMAGE_KIND_CHUNK,
 } from './imagery/image-id.js';
+export { QueueManager } from './queue/queue-manager.js';
+export { QueueFullError } from './queue/queue-errors.js';
+export type { QueueFullDetails } from './queue/queue-errors.js';
+export { DEFAULT_BLOCK_TIMEOUT_MS } from './queue/queue-options.js';
+export type { QueueManagerOptions, QueueSettings, QueueSettingsInput } from './queue/queue-options.js';
+export { DROP_REASONS } from './queue/queue-types.js';
+export type {
+  DropReason,
+  SpillReason,
+  SpillSink,
+  EnqueueResult,
+  EnqueueOptions,
+  TryDequeueOptions,
+  DequeueOptions,
+  DropEvent,
+  PromoteEvent,
+  SpillEvent,
+  SpillErrorEvent,
+  FullEvent,
+  CapacityChangeEvent,
+  QueueEvents,
+  PriorityCounts,
+  QueueMetrics,
+} from './queue/queue-types.js';
+export { linkQueueCapacity } from './queue/capacity-link.js';
+export type { CapacityTarget } from './queue/capacity-link.js';
+export { LatencyHistogram } from './core/latency-histogram.js';
+export type { LatencySnapshot } from './core/latency-histogram.js';
+export { systemScheduler } from './core/scheduler.js';
+export type { Scheduler } from './core/scheduler.js';
+export type { PerPriority } from './config/schema/common.js';
+export { OVERFLOW_STRATEGIES } from './config/schema/queue.js';
+export type { OverflowStrategy } from './config/schema/queue.js';

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load-config.js';
 import { backpressureOptionsFromConfig, priorityAssignerOptionsFromConfig } from '../../src/config/queue-layer-options.js';
+import { DEFAULT_BLOCK_TIMEOUT_MS } from '../../src/config/schema/queue.js';
+import { createEnvelope } from '../../src/core/record.js';
 import { PriorityAssigner } from '../../src/priority/priority-assigner.js';
 import { Priority } from '../../src/priority/priority.js';
 import { BackpressureManager } from '../../src/queue/backpressure-manager.js';
+import { QueueManager } from '../../src/queue/queue-manager.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 describe('priorityAssignerOptionsFromConfig', () => {
   it('gives the design defaults for an empty config', () => {
@@ -83,5 +87,29 @@ describe('backpressureOptionsFromConfig', () => {
     expect(manager.effectiveCapacity).toBe(4_000);
     for (let i = 0; i < 3; i++) expect(manager.check(0.1)).toBe('WARNING');
     expect(manager.check(0.1)).toBe('NORMAL');
+  });
+});
+
+describe('queue section → QueueManager', () => {
+  const record = (id: string) => createEnvelope({ sourceId: 'cfg', payload: {}, priority: Priority.LOW, id, now: 0 });
+
+  it('takes block_timeout_ms from the file: a block enqueue gives up after it (30 s by default)', async () => {
+    expect(resolveConfig({}, { env: {} }).queue.blockTimeoutMs).toBe(DEFAULT_BLOCK_TIMEOUT_MS);
+    expect(DEFAULT_BLOCK_TIMEOUT_MS).toBe(30_000);
+    expect(resolveConfig({}, { env: { FIRESTREAM_QUEUE__BLOCK_TIMEOUT_MS: '900' } }).queue.blockTimeoutMs).toBe(900);
+    const config = resolveConfig({ queue: { max_size: 1, overflow_strategy: 'block', block_timeout_ms: 250 } }, { env: {} });
+    const clock = new FakeClock();
+    const queue = new QueueManager({ ...config.queue, clock, scheduler: clock });
+    queue.tryEnqueue(record('a'), Priority.LOW);
+    const pending = queue.enqueue(record('b'), Priority.LOW).catch((e: unknown) => e);
+    clock.advance(249);
+    expect(queue.getMetrics().blockedEnqueues).toBe(1);
+    clock.advance(1);
+    expect(await pending).toMatchObject({ code: 'FIRESTREAM_QUEUE_FULL', context: { timeoutMs: 250, rejected: 1 } });
+  });
+
+  it('reports a bad block_timeout_ms with its path', () => {
+    const err = configErrorOf(() => resolveConfig({ queue: { block_timeout_ms: 0 } }, { env: {} }));
+    expect(err.issues.map((i) => i.path)).toEqual(['queue.blockTimeoutMs']);
   });
 });

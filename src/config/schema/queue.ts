@@ -8,6 +8,9 @@ export const OVERFLOW_STRATEGIES = ['drop_lowest', 'drop_oldest', 'block', 'reje
 /** One of {@link OVERFLOW_STRATEGIES}. */
 export type OverflowStrategy = (typeof OVERFLOW_STRATEGIES)[number];
 
+/** How long a `block` enqueue waits for room by default, in ms (`queue.blockTimeoutMs`). */
+export const DEFAULT_BLOCK_TIMEOUT_MS = 30_000;
+
 /** The four bounded priority queues. */
 export const QueueSchema = z.strictObject({
   maxSize: positiveInt().default(10_000).describe('Records held by the four queues together.'),
@@ -17,6 +20,9 @@ export const QueueSchema = z.strictObject({
     .describe(
       'When full: drop_lowest (drop a record of the lowest non-empty priority), drop_oldest, block (wait for room), reject (throw QUEUE_FULL) or spill (to the disk buffer). CRITICAL is never dropped while a lower record exists.',
     ),
+  blockTimeoutMs: positiveDurationMs()
+    .default(DEFAULT_BLOCK_TIMEOUT_MS)
+    .describe('With overflowStrategy block: longest wait of an enqueue for room, in ms, before it fails with QUEUE_FULL (one call may set its own).'),
   dequeueBatchSize: positiveInt().default(500).describe('Most records taken from the queues in one batch (at most maxSize in effect).'),
   lingerMs: perPriority(durationMs, { critical: 0, high: 50, normal: 500, low: 5_000 }, 'Longest wait of the oldest record in ms').describe(
     'A batch leaves when full or when its oldest record has waited this long, in ms.',
