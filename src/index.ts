@@ -108,7 +108,7 @@ export type {
 } from './queue/backpressure-types.js';
 export { priorityAssignerOptionsFromConfig, backpressureOptionsFromConfig } from './config/queue-layer-options.js';
 export { ThrottlingManager } from './throttling/throttling-manager.js';
-export type { CheckAndThrottleOptions, ThrottleOutcome, ThrottleEvent, ThrottlingEvents, ThrottlingMetrics } from './throttling/throttling-manager.js';
+export type { CheckAndThrottleOptions, RefreshLagOptions, ThrottleOutcome, ThrottleEvent, ThrottlingEvents, ThrottlingMetrics } from './throttling/throttling-manager.js';
 export type { ThrottleAction, ThrottleDecision } from './throttling/backoff-state.js';
 export type { LagWindowStats } from './throttling/lag-window.js';
 export type { LagSource, LagReadOptions } from './throttling/lag-source.js';

@@ -1,7 +1,7 @@
 /**
- * Options of the throttling parts from a validated {@link StreamConfig}: the manager from the
- * `throttling` section, and its lag source from `throttling.consumerGroupId` (with the `kafka`
- * connection settings) or, without a group, from queue fill.
+ * Options of the throttling parts from a validated {@link StreamConfig}: managers from the
+ * `throttling` section; the sender's lag source from `throttling.consumerGroupId` (with the
+ * `kafka` connection settings); intake's lag source from queue fill.
  *
  * @module
  */
@@ -23,9 +23,10 @@ export function throttlingManagerOptionsFromConfig(config: Pick<StreamConfig, 't
 }
 
 /**
- * Options of a {@link KafkaLagSource} for `throttling.consumerGroupId`, connected with the same
- * client settings as the producer (brokers, client id, TLS, SASL, timeouts); `undefined` when no
- * group is configured (use {@link queueFillLagSourceOptionsFromConfig} then). The lag covers the
+ * Options of the sender's {@link KafkaLagSource} for `throttling.consumerGroupId`, connected with
+ * the same client settings as the producer (brokers, client id, TLS, SASL, timeouts);
+ * `undefined` when no group is configured: the sender then has no lag to throttle on (do not
+ * give it a queue-fill estimate instead; see {@link QueueFillLagSource}). The lag covers the
  * topics the group has committed offsets for.
  *
  * @param extra - Options the file cannot hold (logger, a kafkajs instance, the read deadline); they win.
@@ -43,7 +44,11 @@ export function kafkaLagSourceOptionsFromConfig(
   return { ...options, ...extra };
 }
 
-/** Options of a {@link QueueFillLagSource} with the section's `criticalConsumerLag`, for the given fill function. */
+/**
+ * Options of intake's {@link QueueFillLagSource} with the section's `criticalConsumerLag`, for the
+ * given fill function. For the manager that ingestion modes call before fetching, never the
+ * sender's: throttling the sender on the fill of the queue it drains feeds back on itself.
+ */
 export function queueFillLagSourceOptionsFromConfig(config: Pick<StreamConfig, 'throttling'>, fill: () => number): QueueFillLagSourceOptions {
   return { fill, criticalConsumerLag: config.throttling.criticalConsumerLag };
 }

@@ -39,13 +39,16 @@ export interface BackoffStep {
  * `baseDelayMs × adjustmentFactor^level`.
  *
  * The level moves once per check, and only while the previous check was also over target (the
- * first check over target keeps the level it finds):
- * - over critical: +1 (up to `maxBackoffLevel`);
- * - between target and critical: +1 when the lag rose since the previous check, −1 when it fell,
- *   unchanged when equal;
+ * first check over target keeps the level it finds); the level falls as the lag falls:
+ * - over critical: +1 (up to `maxBackoffLevel`) when the lag rose or held since the previous
+ *   check, −1 when it fell (consumers are catching up);
+ * - between target and critical: +1 when the lag rose, −1 when it fell, unchanged when equal;
  * - at or under target: unchanged, but the check counts towards recovery; the
  *   `recoveryChecks`-th consecutive low-lag check resets the level to 0. Any check over target
  *   restarts that count.
+ *
+ * A step with `move: false` decides on the lag at the current level and changes nothing (no
+ * level move, no recovery count, and the lag is not the next step's "previous").
  *
  * @internal
  */
@@ -75,12 +78,21 @@ export class BackoffState {
     return Math.round(this.#s.baseDelayMs * this.#s.adjustmentFactor ** level);
   }
 
-  /** Runs one check on `lag`. */
-  step(lag: number): BackoffStep {
+  /** Runs one check on `lag`; with `move: false` it only decides, at the current level. */
+  step(lag: number, move = true): BackoffStep {
     const s = this.#s;
     const previousLevel = this.#level;
     const over = lag > s.targetConsumerLag;
     const critical = lag > s.criticalConsumerLag;
+    const reset = move ? this.#move(lag, over, critical) : false;
+    const action: ThrottleAction = critical ? 'throttle_critical' : over ? 'throttle_moderate' : 'allow';
+    const delayMs = critical ? this.criticalDelayMs(this.#level) : over ? s.moderateDelayMs : 0;
+    return { decision: Object.freeze({ action, delayMs, level: this.#level, lag }), previousLevel, reset };
+  }
+
+  /** Moves the level and the recovery count for `lag`; true when this completed a recovery and reset the level. */
+  #move(lag: number, over: boolean, critical: boolean): boolean {
+    const s = this.#s;
     let reset = false;
     if (!over) {
       if (this.#lowStreak < s.recoveryChecks) {
@@ -94,14 +106,12 @@ export class BackoffState {
       this.#lowStreak = 0;
       const previous = this.#previousLag ?? lag;
       if (this.#previousOver) {
-        if (critical || lag > previous) this.#level = Math.min(this.#level + 1, s.maxBackoffLevel);
+        if (lag > previous || (critical && lag === previous)) this.#level = Math.min(this.#level + 1, s.maxBackoffLevel);
         else if (lag < previous) this.#level = Math.max(this.#level - 1, 0);
       }
     }
     this.#previousLag = lag;
     this.#previousOver = over;
-    const action: ThrottleAction = critical ? 'throttle_critical' : over ? 'throttle_moderate' : 'allow';
-    const delayMs = critical ? this.criticalDelayMs(this.#level) : over ? s.moderateDelayMs : 0;
-    return { decision: Object.freeze({ action, delayMs, level: this.#level, lag }), previousLevel, reset };
+    return reset;
   }
 }

@@ -7,10 +7,9 @@ import { buildKafkaConfig, resolveKafkaJsOptions } from '../producer/kafkajs-opt
 import type { KafkaJsProducerOptions } from '../producer/kafkajs-options.js';
 import { TrackedClient } from '../producer/tracked-client.js';
 import type { LagReadOptions, LagSource } from './lag-source.js';
-import { lagUnavailable, throttlingAborted } from './lag-source.js';
+import { DEFAULT_LAG_READ_TIMEOUT_MS, lagUnavailable, throttlingAborted } from './lag-source.js';
 
-/** Default deadline of one lag read, in ms. */
-export const DEFAULT_LAG_READ_TIMEOUT_MS = 10_000;
+export { DEFAULT_LAG_READ_TIMEOUT_MS } from './lag-source.js';
 
 /** Connection options shared with the producer: the same client settings, built the same way. */
 export type KafkaConnectionOptions = Pick<
@@ -120,8 +119,8 @@ export class KafkaLagSource implements LagSource {
   /**
    * The lag of every partition counted, and their sum.
    *
-   * @throws `FIRESTREAM_LAG_UNAVAILABLE` (cause: the kafkajs error, or the deadline's
-   *   `FIRESTREAM_PRODUCER_TIMEOUT`); `FIRESTREAM_ABORTED` when `signal` aborts.
+   * @throws `FIRESTREAM_LAG_UNAVAILABLE` (cause: the kafkajs error; at the deadline, no cause and
+   *   `context.timeoutMs`); `FIRESTREAM_ABORTED` when `signal` aborts.
    */
   async describeLag(options: LagReadOptions & { timeoutMs?: number } = {}): Promise<ConsumerLagReport> {
     const { signal } = options;
@@ -134,13 +133,17 @@ export class KafkaLagSource implements LagSource {
       if (isFirestreamError(err, ErrorCodes.ABORTED) && signal?.aborted) throw throttlingAborted('getLag', signal);
       if (isFirestreamError(err, ErrorCodes.LAG_UNAVAILABLE)) throw err;
       const groups = this.#groupIds.join(', ');
-      const what = isFirestreamError(err, ErrorCodes.PRODUCER_TIMEOUT)
-        ? `the brokers did not answer within ${timeoutMs} ms`
-        : `${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
-      throw lagUnavailable(`Consumer lag of group ${groups} could not be read: ${what}.`, {
+      const context = { groupIds: this.#groupIds, topics: this.#topics };
+      if (isFirestreamError(err, ErrorCodes.PRODUCER_TIMEOUT)) {
+        // The deadline's own error speaks of a producer call; the message here says all there is.
+        throw lagUnavailable(`Consumer lag of group ${groups} could not be read: the lag read did not finish within ${timeoutMs} ms (timeoutMs).`, {
+          context: { ...context, timeoutMs },
+        });
+      }
+      throw lagUnavailable(`Consumer lag of group ${groups} could not be read: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}.`, {
         cause: err,
         retryable: isFirestreamError(err) ? err.retryable : isRetryable(err),
-        context: { groupIds: this.#groupIds, topics: this.#topics },
+        context,
       });
     }
   }

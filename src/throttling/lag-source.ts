@@ -1,5 +1,8 @@
 import { ErrorCodes, FirestreamError } from '../errors.js';
 
+/** Default deadline of one lag read, in ms (a {@link KafkaLagSource} read, and a {@link ThrottlingManager} background read). */
+export const DEFAULT_LAG_READ_TIMEOUT_MS = 10_000;
+
 /** Options of one {@link LagSource.getLag} call. */
 export interface LagReadOptions {
   /** Aborts the read; it then rejects with `FIRESTREAM_ABORTED`. */
@@ -11,8 +14,12 @@ export interface LagReadOptions {
  *
  * The boundary: a lag source turns whatever it watches (broker offsets, queue fill, …) into one
  * number of records that consumers are behind, and knows nothing about delays or levels.
- * Implementations: {@link KafkaLagSource} (consumer-group lag read from the brokers) and
- * {@link QueueFillLagSource} (an estimate from queue fill, for when no group is configured).
+ * Implementations: {@link KafkaLagSource} (consumer-group lag read from the brokers, for
+ * throttling the sender) and {@link QueueFillLagSource} (an estimate from queue fill, for
+ * throttling intake, never the sender that drains that queue).
+ *
+ * The {@link ThrottlingManager} reads its source in the background, one read at a time, and
+ * aborts a read's `signal` at its `lagReadTimeoutMs` deadline; a source should stop its work then.
  */
 export interface LagSource {
   /**

@@ -22,8 +22,17 @@ export interface QueueFillLagSourceOptions {
 const DEFAULT_CRITICAL_LAG = ThrottlingSchema.shape.criticalConsumerLag.parse(undefined);
 
 /**
- * A {@link LagSource} for when no consumer group is configured: it estimates the lag from the
- * fill of the sender's queues, `lag = round(fill × criticalConsumerLag × factor)`.
+ * A {@link LagSource} for throttling **intake**: it estimates a lag from the fill of the queues,
+ * `lag = round(fill × criticalConsumerLag × factor)`, for a {@link ThrottlingManager} whose
+ * `checkAndThrottle` the ingestion modes (or connectors) call before each fetch, so a filling
+ * queue slows fetching and the records wait at their source instead of overflowing the queue.
+ *
+ * Never use it on the sender, the loop that drains these queues to Kafka: a delay there slows
+ * the drain, the queue fills faster, the estimate rises, and the delay grows: a positive
+ * feedback loop that turns a queue which would drain into a full one (see
+ * `test/throttling/queue-fill-intake.test.ts`). The sender is throttled by real consumer lag
+ * ({@link KafkaLagSource}) or not by lag at all; without a consumer group there is no downstream
+ * signal to throttle it on.
  *
  * With the defaults (target 1,000, critical 5,000, factor 1.25) the estimate is 6,250 × fill:
  * over target above 16 % fill, moderate at 70 % (4,375), critical above 80 % fill, and a

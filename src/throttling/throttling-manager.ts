@@ -1,96 +1,16 @@
 import { TokenBucket } from '../core/token-bucket.js';
 import { TypedEmitter } from '../core/events.js';
-import { describeValue, ErrorCodes, InvalidOptionError, isFirestreamError } from '../errors.js';
+import { InvalidOptionError } from '../errors.js';
 import { BackoffState } from './backoff-state.js';
 import type { ThrottleAction, ThrottleDecision } from './backoff-state.js';
-import { lagUnavailable, throttlingAborted } from './lag-source.js';
-import type { LagSource } from './lag-source.js';
+import { LagReader, untilAborted } from './lag-reader.js';
+import { throttlingAborted } from './lag-source.js';
 import { LagWindow } from './lag-window.js';
-import type { LagWindowStats } from './lag-window.js';
 import { resolveThrottlingOptions } from './throttling-options.js';
 import type { ResolvedThrottlingOptions, ThrottlingManagerOptions } from './throttling-options.js';
+import type { CheckAndThrottleOptions, RefreshLagOptions, ThrottleOutcome, ThrottlingEvents, ThrottlingMetrics } from './throttling-types.js';
 
-/** Options of one {@link ThrottlingManager.checkAndThrottle} call. */
-export interface CheckAndThrottleOptions {
-  /** The lag to check; without it the manager reads its `lagSource`. */
-  consumerLag?: number;
-  /** Source id of the batch about to be sent, for events and per-source metrics. */
-  sourceId?: string;
-  /** Records in the batch about to be sent (default 1); used by `minSendRate` and `maxSendRate`. */
-  records?: number;
-  /** Aborts the wait (and a lag read); the call then rejects with `FIRESTREAM_ABORTED`. */
-  signal?: AbortSignal;
-}
-
-/** What {@link ThrottlingManager.checkAndThrottle} did. */
-export interface ThrottleOutcome {
-  /** The decision in force (a new check's, or the last one's between checks). */
-  readonly decision: ThrottleDecision;
-  /** True when this call ran a check; false when it reused the last decision. */
-  readonly checked: boolean;
-  /** Lag-based delay waited, in ms: the decision's delay, capped by `minSendRate`. */
-  readonly throttleDelayMs: number;
-  /** Extra wait so the send rate stays under `maxSendRate`, in ms. */
-  readonly rateLimitDelayMs: number;
-  /** The lag source's error when this call could not read the lag (the last decision was kept). */
-  readonly lagError?: unknown;
-}
-
-/** Payload of the `throttle` event. */
-export interface ThrottleEvent {
-  /** The throttling action in force. */
-  readonly action: Exclude<ThrottleAction, 'allow'>;
-  /** Backoff level. */
-  readonly level: number;
-  /** The lag delay about to be waited, in ms (after the `minSendRate` cap). */
-  readonly delayMs: number;
-  /** The lag the decision was made on. */
-  readonly lag: number;
-  /** Source id the caller passed, if any. */
-  readonly sourceId: string | undefined;
-}
-
-/** Events of a {@link ThrottlingManager}. */
-export interface ThrottlingEvents {
-  /** A `checkAndThrottle` call is about to wait for lag (not emitted for `allow`). */
-  throttle: [event: ThrottleEvent];
-  /** A check moved the backoff level. */
-  levelChange: [event: { readonly from: number; readonly to: number; readonly lag: number }];
-  /** `recoveryChecks` consecutive low-lag checks reset the level to 0. */
-  reset: [event: { readonly previousLevel: number; readonly lag: number }];
-  /** The lag source failed; the last decision stays in force until the next check. */
-  lagError: [error: unknown];
-}
-
-/** Plain-data metrics of a {@link ThrottlingManager}. */
-export interface ThrottlingMetrics {
-  /** Checks run (`evaluate` calls, and `checkAndThrottle` calls that checked). */
-  readonly checks: number;
-  /** Checks per action. */
-  readonly decisions: Readonly<Record<ThrottleAction, number>>;
-  /** `checkAndThrottle` calls made while the decision in force was to throttle. */
-  readonly throttledCalls: number;
-  /** `checkAndThrottle` calls that waited for `maxSendRate`. */
-  readonly rateLimitedCalls: number;
-  /** Total time waited by `checkAndThrottle`, in ms (lag and rate waits). */
-  readonly totalDelayMs: number;
-  /** Current backoff level. */
-  readonly level: number;
-  /** Consecutive low-lag checks so far. */
-  readonly lowLagStreak: number;
-  /** Resets after sustained low lag. */
-  readonly resets: number;
-  /** Failed lag reads. */
-  readonly lagErrors: number;
-  /** The last check's decision, if any. */
-  readonly lastDecision: ThrottleDecision | undefined;
-  /** The sliding window of lag samples. */
-  readonly window: LagWindowStats;
-  /** Throttled `checkAndThrottle` calls (as in `throttledCalls`) per source id (at most `maxTrackedSources` ids). */
-  readonly throttledBySource: Readonly<Record<string, number>>;
-  /** Throttled calls of source ids beyond `maxTrackedSources`, or without a source id. */
-  readonly throttledOtherSources: number;
-}
+export type { CheckAndThrottleOptions, RefreshLagOptions, ThrottleEvent, ThrottleOutcome, ThrottlingEvents, ThrottlingMetrics } from './throttling-types.js';
 
 function checkLag(value: unknown, option: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InvalidOptionError(option, value, 'must be a finite number of records, 0 or more');
@@ -98,33 +18,45 @@ function checkLag(value: unknown, option: string): number {
 }
 
 /**
- * Delays sends while Kafka consumers lag behind: lag samples in a sliding window, a backoff level
- * that climbs in the critical zone and resets after sustained low lag, and optional send-rate
- * bounds.
+ * Delays work while whatever it watches falls behind: lag samples in a sliding window, a backoff
+ * level that climbs while the lag grows in the critical zone and falls as it falls, a reset after
+ * sustained low lag, and optional send-rate bounds.
+ *
+ * Where it sits (see `docs/throttling.md`): on the sender with a {@link KafkaLagSource}, so a
+ * lagging consumer group slows sends; on intake (before a connector fetches) with a
+ * {@link QueueFillLagSource}, so a filling queue slows fetching. Never a queue-fill estimate on
+ * the sender that drains that same queue: the delay would fill the queue it measures.
  *
  * Zones: lag ≤ `targetConsumerLag` → `allow`; up to `criticalConsumerLag` → `throttle_moderate`
  * (`moderateDelayMs`); above → `throttle_critical` (`baseDelayMs × adjustmentFactor^level`).
  * The level moves by at most one per check, and only while the previous check was also over
- * target: +1 over critical (up to `maxBackoffLevel`); in the moderate zone +1 when the lag rose
- * and −1 when it fell. Low-lag checks keep the level; the `recoveryChecks`-th in a row resets it
- * to 0, and any check over target restarts that count.
+ * target: over critical +1 (up to `maxBackoffLevel`) when the lag rose or held, −1 when it fell;
+ * in the moderate zone +1 when the lag rose and −1 when it fell. Low-lag checks keep the level;
+ * the `recoveryChecks`-th in a row resets it to 0, and any check over target restarts that count.
+ *
+ * `checkAndThrottle` never waits for a lag read: it decides on its `consumerLag`, or on the last
+ * lag read from the `lagSource`, which is refreshed in the background (at most once per
+ * `checkIntervalMs`, one read at a time, each bounded by `lagReadTimeoutMs`).
  */
 export class ThrottlingManager extends TypedEmitter<ThrottlingEvents> {
   readonly #o: ResolvedThrottlingOptions;
   readonly #state: BackoffState;
   readonly #window: LagWindow;
   readonly #bucket: TokenBucket | undefined;
+  readonly #reader: LagReader | undefined;
   readonly #bySource = new Map<string, number>();
   readonly #decisions: Record<ThrottleAction, number> = { allow: 0, throttle_moderate: 0, throttle_critical: 0 };
   #checks = 0;
+  #seenChecks = 0;
   #throttledCalls = 0;
   #rateLimitedCalls = 0;
   #totalDelayMs = 0;
   #resets = 0;
+  #lagReads = 0;
   #lagErrors = 0;
   #otherSources = 0;
   #last: ThrottleDecision | undefined;
-  #lastCheckAt = Number.NEGATIVE_INFINITY;
+  #lastMoveAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: ThrottlingManagerOptions = {}) {
     super();
@@ -133,6 +65,17 @@ export class ThrottlingManager extends TypedEmitter<ThrottlingEvents> {
     this.#window = new LagWindow(this.#o.windowMs, this.#o.maxSamples);
     const max = this.#o.maxSendRate;
     this.#bucket = max === undefined ? undefined : new TokenBucket({ capacity: Math.max(1, max), refillAmount: max, intervalMs: 1_000, clock: this.#o.clock });
+    const source = this.#o.lagSource;
+    this.#reader =
+      source === undefined
+        ? undefined
+        : new LagReader(source, this.#o.lagReadTimeoutMs, this.#o.scheduler, {
+            onLag: (lag, startedAt) => void this.#check(lag, startedAt, false),
+            onError: (err) => {
+              this.#lagErrors += 1;
+              this.emit('lagError', err);
+            },
+          });
   }
 
   /** Current backoff level. */
@@ -142,66 +85,52 @@ export class ThrottlingManager extends TypedEmitter<ThrottlingEvents> {
 
   /**
    * Runs one check on `lag` (records): adds it to the window, moves the level and returns the
-   * decision. Does not wait. With `enabled: false` every check allows at level 0.
+   * decision. Does not wait, and is not held to `checkIntervalMs` (every call moves the level).
+   * With `enabled: false` every check allows at level 0.
    */
   evaluate(lag: number): ThrottleDecision {
     checkLag(lag, 'lag');
-    const now = this.#o.clock.monotonic();
-    this.#window.add(now, lag);
-    this.#lastCheckAt = now;
-    this.#checks += 1;
-    if (!this.#o.enabled) return this.#record(Object.freeze({ action: 'allow', delayMs: 0, level: 0, lag }));
-    const basis = this.#o.decisionLag === 'average' ? this.#window.average(now) : lag;
-    const { decision, previousLevel, reset } = this.#state.step(basis);
-    if (decision.level !== previousLevel) this.emit('levelChange', { from: previousLevel, to: decision.level, lag: basis });
-    if (reset) {
-      this.#resets += 1;
-      this.emit('reset', { previousLevel, lag: basis });
-    }
-    return this.#record(decision);
+    return this.#check(lag, this.#o.clock.monotonic(), true);
   }
 
   /**
-   * Checks the lag (given, or read from the lag source at most once per `checkIntervalMs`) and
-   * waits as decided before the caller sends its batch.
+   * Decides on the lag and waits as decided before the caller sends (or fetches) its batch.
+   *
+   * With `consumerLag`, that lag is added to the window and decided on at once; the level moves
+   * at most once per `checkIntervalMs` (in between, the decision is taken at the current level).
+   * Without it, the call decides on the last lag read from the `lagSource` and, when a read is
+   * due (`checkIntervalMs` since the last one started) and none is in flight, starts one in the
+   * background; the call never waits for it. Until the first read finishes the call allows (at
+   * the current level, `lag` 0); a failed or late read keeps the last decision, emits
+   * `lagError` and is returned as `lagError`, so a dead lag source never stops sending. A
+   * disabled manager (`enabled: false`) reads nothing and allows; `maxSendRate` still applies.
    *
    * The lag delay is capped so at least `minSendRate` records per second flow
    * (delay ≤ records / minSendRate s); then, with `maxSendRate`, the call also waits until the
-   * batch fits the rate. A failed lag read keeps the last decision (when there is none: allow,
-   * at the current level, with `lag` 0), emits `lagError`, returns the error as `lagError` and is
-   * retried at the next check (`checkIntervalMs` later), so a dead lag source never stops sending.
+   * batch fits the rate.
    *
-   * @throws `FIRESTREAM_ABORTED` when `signal` aborts; `FIRESTREAM_INVALID_OPTION` for a bad lag or record count.
+   * @throws `FIRESTREAM_ABORTED` when `signal` aborts; `FIRESTREAM_INVALID_OPTION` for a bad lag or
+   *   record count, or no `consumerLag` on a manager without a `lagSource`.
    */
   async checkAndThrottle(options: CheckAndThrottleOptions = {}): Promise<ThrottleOutcome> {
     const { consumerLag, sourceId, signal } = options;
     const records = options.records ?? 1;
     if (typeof records !== 'number' || !Number.isSafeInteger(records) || records < 1) throw new InvalidOptionError('records', records, 'must be a whole number, 1 or more');
     if (consumerLag !== undefined) checkLag(consumerLag, 'consumerLag');
-    else if (this.#o.lagSource === undefined) throw new InvalidOptionError('consumerLag', consumerLag, 'must be given when the manager has no lagSource');
+    else if (this.#reader === undefined) throw new InvalidOptionError('consumerLag', consumerLag, 'must be given when the manager has no lagSource');
     if (signal?.aborted) throw throttlingAborted('checkAndThrottle', signal);
 
     const now = this.#o.clock.monotonic();
-    const due = now - this.#lastCheckAt >= this.#o.checkIntervalMs;
     let lagError: unknown;
-    if (due) {
-      // Claim the check, so concurrent callers in this interval reuse the last decision.
-      this.#lastCheckAt = now;
-      let lag = consumerLag;
-      const source = this.#o.lagSource;
-      if (lag === undefined && source !== undefined) {
-        try {
-          lag = await this.#readLag(source, signal);
-        } catch (err) {
-          if (isFirestreamError(err, ErrorCodes.ABORTED)) throw err;
-          lagError = err;
-          this.#lagErrors += 1;
-          this.emit('lagError', err);
-        }
-      }
-      if (lag !== undefined) this.evaluate(lag);
+    if (consumerLag !== undefined) this.#check(consumerLag, now, false);
+    else if (this.#o.enabled) {
+      const reader = this.#reader as LagReader;
+      if (!reader.busy && now - reader.startedAt >= this.#o.checkIntervalMs) void this.#read(reader, now);
+      lagError = reader.lastError;
     }
-    const decision = this.#last ?? Object.freeze<ThrottleDecision>({ action: 'allow', delayMs: 0, level: this.#state.level, lag: 0 });
+    const checked = this.#checks > this.#seenChecks;
+    this.#seenChecks = this.#checks;
+    const decision = this.#current();
 
     let throttleDelayMs = decision.delayMs;
     if (this.#o.minSendRate !== undefined) throttleDelayMs = Math.min(throttleDelayMs, Math.floor((records / this.#o.minSendRate) * 1_000));
@@ -212,8 +141,28 @@ export class ThrottlingManager extends TypedEmitter<ThrottlingEvents> {
     }
     if (throttleDelayMs > 0) await this.#wait(throttleDelayMs, signal);
     const rateLimitDelayMs = await this.#takeTokens(records, signal);
-    const outcome = { decision, checked: due && lagError === undefined, throttleDelayMs, rateLimitDelayMs };
+    const outcome = { decision, checked, throttleDelayMs, rateLimitDelayMs };
     return Object.freeze(lagError === undefined ? outcome : { ...outcome, lagError });
+  }
+
+  /**
+   * Reads the lag source now (or joins the read in flight), decides on the lag and resolves with
+   * the decision then in force. For a fresh decision before the first batch, or a health probe;
+   * `checkAndThrottle` never waits like this. Reads also while disabled (for the window).
+   *
+   * @throws `FIRESTREAM_LAG_UNAVAILABLE` when the read fails or passes `lagReadTimeoutMs`;
+   *   `FIRESTREAM_ABORTED` when `signal` aborts (the read goes on in the background);
+   *   `FIRESTREAM_INVALID_OPTION` on a manager without a `lagSource`.
+   */
+  async refreshLag(options: RefreshLagOptions = {}): Promise<ThrottleDecision> {
+    const { signal } = options;
+    const reader = this.#reader;
+    if (reader === undefined) throw new InvalidOptionError('lagSource', undefined, 'must be set for refreshLag()');
+    if (signal?.aborted) throw throttlingAborted('refreshLag', signal);
+    const read = this.#read(reader, this.#o.clock.monotonic());
+    const error = signal === undefined ? await read : await untilAborted(read, signal, () => throttlingAborted('refreshLag', signal));
+    if (error !== undefined) throw error;
+    return this.#current();
   }
 
   /** Plain-data snapshot of the counters, the level and the window. */
@@ -227,6 +176,7 @@ export class ThrottlingManager extends TypedEmitter<ThrottlingEvents> {
       level: this.#state.level,
       lowLagStreak: this.#state.lowStreak,
       resets: this.#resets,
+      lagReads: this.#lagReads,
       lagErrors: this.#lagErrors,
       lastDecision: this.#last,
       window: Object.freeze(this.#window.stats(this.#o.clock.monotonic())),
@@ -235,16 +185,42 @@ export class ThrottlingManager extends TypedEmitter<ThrottlingEvents> {
     });
   }
 
+  /**
+   * Adds `lag` to the window and decides on it. The level moves when `force`, or when
+   * `checkIntervalMs` passed between `at` (now, or the start of the read that found the lag) and
+   * the last move.
+   */
+  #check(lag: number, at: number, force: boolean): ThrottleDecision {
+    const now = this.#o.clock.monotonic();
+    this.#window.add(now, lag);
+    this.#checks += 1;
+    if (!this.#o.enabled) return this.#record(Object.freeze({ action: 'allow', delayMs: 0, level: 0, lag }));
+    const move = force || at - this.#lastMoveAt >= this.#o.checkIntervalMs;
+    if (move) this.#lastMoveAt = at;
+    const basis = this.#o.decisionLag === 'average' ? this.#window.average(now) : lag;
+    const { decision, previousLevel, reset } = this.#state.step(basis, move);
+    if (decision.level !== previousLevel) this.emit('levelChange', { from: previousLevel, to: decision.level, lag: basis });
+    if (reset) {
+      this.#resets += 1;
+      this.emit('reset', { previousLevel, lag: basis });
+    }
+    return this.#record(decision);
+  }
+
+  #current(): ThrottleDecision {
+    return this.#last ?? Object.freeze<ThrottleDecision>({ action: 'allow', delayMs: 0, level: this.#state.level, lag: 0 });
+  }
+
   #record(decision: ThrottleDecision): ThrottleDecision {
     this.#decisions[decision.action] += 1;
     this.#last = decision;
     return decision;
   }
 
-  async #readLag(source: LagSource, signal: AbortSignal | undefined): Promise<number> {
-    const lag = await source.getLag({ signal });
-    if (typeof lag !== 'number' || !Number.isFinite(lag) || lag < 0) throw lagUnavailable(`The lag source returned ${describeValue(lag)}, not a number of records.`, { retryable: false, context: { lag } });
-    return lag;
+  /** Starts a background read (counted) unless one is in flight; resolves with its error or `undefined`. */
+  #read(reader: LagReader, now: number): Promise<unknown> {
+    if (!reader.busy) this.#lagReads += 1;
+    return reader.read(now);
   }
 
   async #wait(ms: number, signal: AbortSignal | undefined): Promise<void> {

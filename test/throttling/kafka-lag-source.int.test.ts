@@ -89,8 +89,9 @@ describe('KafkaLagSource against a real broker', () => {
       const report = await source.describeLag();
       expect(report.partitions).toEqual([{ groupId: group, topic, partition: 0, high: 110, low: 0, committed: 35, lag: 75 }]);
 
-      // The manager reads the same lag through the source.
+      // The manager reads the same lag through the source, and its calls decide on it.
       const manager = new ThrottlingManager({ lagSource: source, targetConsumerLag: 50, criticalConsumerLag: 500, sleep: async () => undefined });
+      expect(await manager.refreshLag()).toMatchObject({ action: 'throttle_moderate', lag: 75 });
       expect((await manager.checkAndThrottle()).decision).toMatchObject({ action: 'throttle_moderate', lag: 75 });
     } finally {
       await source.close();
@@ -150,5 +151,31 @@ describe('KafkaLagSource against a real broker', () => {
     expect(err).toMatchObject({ retryable: true });
     expect((err as Error).cause).toBeDefined();
     await source.close();
+  });
+
+  it('never holds up checkAndThrottle while the broker refuses connections (regression: each due check blocked 0.7–1.2 s)', async () => {
+    const port = await closedPort();
+    const source = new KafkaLagSource({ brokers: [`127.0.0.1:${port}`], groupIds: ['g'], connectionTimeoutMs: 500, clientRetries: 1 });
+    const manager = new ThrottlingManager({ lagSource: source, checkIntervalMs: 200 });
+    const errors: unknown[] = [];
+    manager.on('lagError', (e) => errors.push(e));
+    try {
+      const start = performance.now();
+      let longest = 0;
+      let calls = 0;
+      while (performance.now() - start < 2_000) {
+        const before = performance.now();
+        await manager.checkAndThrottle({ records: 500 });
+        longest = Math.max(longest, performance.now() - before);
+        calls += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(errors.length).toBeGreaterThan(0);
+      expect(isFirestreamError(errors[0], ErrorCodes.LAG_UNAVAILABLE)).toBe(true);
+      expect(longest).toBeLessThan(100);
+      expect(calls).toBeGreaterThan(100);
+    } finally {
+      await source.close();
+    }
   });
 });

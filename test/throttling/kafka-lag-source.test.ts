@@ -80,7 +80,15 @@ describe('KafkaLagSource (with a stand-in admin client)', () => {
     expect((none as Error).message).toContain('no committed offsets');
 
     const slow = await new KafkaLagSource({ kafka: fakeKafka({}, {}, { hang: true }).kafka, groupIds: ['g'], timeoutMs: 20 }).getLag().catch((e: unknown) => e);
-    expect(slow).toMatchObject({ code: ErrorCodes.LAG_UNAVAILABLE, retryable: true, cause: expect.objectContaining({ code: ErrorCodes.PRODUCER_TIMEOUT }) });
+    expect(slow).toMatchObject({ code: ErrorCodes.LAG_UNAVAILABLE, retryable: true, context: expect.objectContaining({ timeoutMs: 20 }) });
+  });
+
+  it('says "lag read" at the deadline, not a producer call (regression: the cause read "Producer getLag did not finish")', async () => {
+    const slow = await new KafkaLagSource({ kafka: fakeKafka({}, {}, { hang: true }).kafka, groupIds: ['g'], timeoutMs: 20 }).getLag().catch((e: unknown) => e);
+    expect((slow as Error).message).toBe('Consumer lag of group g could not be read: the lag read did not finish within 20 ms (timeoutMs).');
+    const chain: string[] = [];
+    for (let e: unknown = slow; e instanceof Error; e = e.cause) chain.push(e.message);
+    expect(chain.join(' | ')).not.toMatch(/producer/i);
   });
 
   it('rejects with ABORTED when the signal aborts before or during a read', async () => {

@@ -10,7 +10,7 @@ describe('QueueFillLagSource', () => {
     const manager = new ThrottlingManager({ lagSource: source, checkIntervalMs: 0, sleep: async () => undefined });
     const actionAt = async (f: number) => {
       fill = f;
-      return (await manager.checkAndThrottle()).decision;
+      return manager.refreshLag();
     };
     expect(await actionAt(0)).toMatchObject({ action: 'allow', lag: 0 });
     expect(await actionAt(0.16)).toMatchObject({ action: 'allow', lag: 1_000 });

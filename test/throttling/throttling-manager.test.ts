@@ -13,6 +13,7 @@ function setup(options: ThrottlingManagerOptions = {}) {
   const waits: number[] = [];
   const manager = new ThrottlingManager({
     clock,
+    scheduler: clock,
     sleep: async (ms) => {
       waits.push(ms);
       clock.advance(ms);
@@ -21,6 +22,9 @@ function setup(options: ThrottlingManagerOptions = {}) {
   });
   return { clock, waits, manager };
 }
+
+/** Lets background lag reads that have answered finish (promise callbacks run). */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -73,14 +77,27 @@ describe('ThrottlingManager.evaluate', () => {
     expect(manager.evaluate(3_500).level).toBe(2);
   });
 
+  it('lowers the level as the lag falls in the critical zone (regression: falling critical lag raised it to 5)', () => {
+    const { manager } = setup();
+    // The reviewer's sequence: consumers catching up from 12,000 must not climb L0 → L5.
+    expect([12_000, 11_000, 9_000, 7_500, 6_000, 5_200].map((lag) => manager.evaluate(lag).level)).toEqual([0, 0, 0, 0, 0, 0]);
+    // Rising or holding critical lag climbs; falling lag steps back down, one level per check.
+    expect([6_000, 8_000, 10_000, 10_000, 9_000, 7_000, 7_000, 6_500, 5_500, 5_400].map((lag) => manager.evaluate(lag).level)).toEqual([1, 2, 3, 4, 3, 2, 3, 2, 1, 0]);
+    expect(manager.evaluate(5_300)).toMatchObject({ action: 'throttle_critical', level: 0, delayMs: 1_000 });
+  });
+
   it('never leaves 0..maxBackoffLevel and only resets after recoveryChecks consecutive low checks (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 12_000 }), { maxLength: 80 }), fc.integer({ min: 0, max: 6 }), (lags, max) => {
         const { manager } = setup({ maxBackoffLevel: max, recoveryChecks: 4 });
         let low = 0;
+        let previous: number | undefined;
         for (const lag of lags) {
           const before = manager.level;
           const d = manager.evaluate(lag);
+          // Over critical after a check over target: up while the lag rises or holds, down while it falls.
+          if (lag > 5_000 && previous !== undefined && previous > 1_000) expect(d.level).toBe(lag >= previous ? Math.min(before + 1, max) : Math.max(before - 1, 0));
+          previous = lag;
           low = lag <= 1_000 ? low + 1 : 0;
           expect(d.level).toBeGreaterThanOrEqual(0);
           expect(d.level).toBeLessThanOrEqual(max);
@@ -138,6 +155,10 @@ describe('ThrottlingManager.evaluate', () => {
     invalid(() => new ThrottlingManager({ decisionLag: 'max' as 'latest' }), 'decisionLag');
     invalid(() => new ThrottlingManager({ checkIntervalMs: -1 }), 'checkIntervalMs');
     invalid(() => new ThrottlingManager({ lagSource: {} as LagSource }), 'lagSource');
+    invalid(() => new ThrottlingManager({ maxSamples: 2_000_000_000 }), 'maxSamples');
+    invalid(() => new ThrottlingManager({ lagReadTimeoutMs: 0 }), 'lagReadTimeoutMs');
+    invalid(() => new ThrottlingManager({ lagReadTimeoutMs: 2 ** 31 }), 'lagReadTimeoutMs');
+    invalid(() => new ThrottlingManager({ scheduler: {} as FakeClock }), 'scheduler');
     invalid(() => setup().manager.evaluate(Number.NaN), 'lag');
     invalid(() => setup().manager.evaluate(-1), 'lag');
   });
@@ -156,43 +177,100 @@ describe('ThrottlingManager.checkAndThrottle', () => {
     expect(waits).toEqual([1_000]);
   });
 
-  it('reads the lag source at most once per checkIntervalMs and reuses the decision in between', async () => {
+  it('reads the lag source in the background at most once per checkIntervalMs; calls decide on the last lag read', async () => {
     let reads = 0;
     const lagSource: LagSource = { getLag: async () => (++reads === 1 ? 3_000 : 100) };
     const { manager, clock, waits } = setup({ lagSource, checkIntervalMs: 5_000 });
-    expect((await manager.checkAndThrottle()).checked).toBe(true);
+    // No lag known yet: the call allows and does not wait for the read it started.
+    expect(await manager.checkAndThrottle()).toMatchObject({ checked: false, decision: { action: 'allow', lag: 0 } });
+    await settle();
+    expect(await manager.checkAndThrottle()).toMatchObject({ checked: true, decision: { action: 'throttle_moderate', lag: 3_000 } });
     expect(await manager.checkAndThrottle()).toMatchObject({ checked: false, decision: { action: 'throttle_moderate' } });
     expect(reads).toBe(1);
     clock.advance(3_000);
-    expect(await manager.checkAndThrottle()).toMatchObject({ checked: true, decision: { action: 'allow', lag: 100 } });
+    expect((await manager.checkAndThrottle()).decision.action).toBe('throttle_moderate');
     expect(reads).toBe(2);
-    expect(waits).toEqual([1_000, 1_000]);
-    expect(manager.getMetrics()).toMatchObject({ checks: 2, throttledCalls: 2, totalDelayMs: 2_000 });
+    await settle();
+    expect(await manager.checkAndThrottle()).toMatchObject({ checked: true, decision: { action: 'allow', lag: 100 } });
+    expect(waits).toEqual([1_000, 1_000, 1_000]);
+    expect(manager.getMetrics()).toMatchObject({ checks: 2, lagReads: 2, throttledCalls: 3, totalDelayMs: 3_000 });
   });
 
-  it('keeps the last decision when the lag source fails, emits lagError, and retries at the next check', async () => {
+  it('keeps the last decision when the lag source fails, emits lagError, and retries at the next interval', async () => {
     let fail = false;
     const lagSource: LagSource = { getLag: async () => (fail ? Promise.reject(lagUnavailable('broker down')) : 6_000) };
-    const { manager, clock } = setup({ lagSource, checkIntervalMs: 1_000 });
+    // minSendRate 1,000/s caps each wait at 1 ms, so the waits do not move the clock into the next interval.
+    const { manager, clock } = setup({ lagSource, checkIntervalMs: 1_000, minSendRate: 1_000 });
     const errors: unknown[] = [];
     manager.on('lagError', (e) => errors.push(e));
-    await manager.checkAndThrottle();
+    expect(await manager.refreshLag()).toMatchObject({ action: 'throttle_critical', lag: 6_000 });
     fail = true;
     clock.advance(1_000);
+    await manager.checkAndThrottle();
+    await settle();
     const outcome = await manager.checkAndThrottle();
     expect(outcome.checked).toBe(false);
     expect(outcome.decision).toMatchObject({ action: 'throttle_critical', lag: 6_000 });
     expect(isFirestreamError(outcome.lagError, ErrorCodes.LAG_UNAVAILABLE)).toBe(true);
     expect(errors).toHaveLength(1);
-    expect(manager.getMetrics()).toMatchObject({ lagErrors: 1, checks: 1 });
+    expect(manager.getMetrics()).toMatchObject({ lagReads: 2, lagErrors: 1, checks: 1 });
+    fail = false;
+    clock.advance(1_000);
+    await manager.checkAndThrottle();
+    await settle();
+    expect(await manager.checkAndThrottle()).toMatchObject({ checked: true, decision: { lag: 6_000 } });
+    expect((await manager.checkAndThrottle()).lagError).toBeUndefined();
   });
 
-  it('allows when the first lag read fails, and treats a non-number lag as unavailable', async () => {
+  it('allows while the first lag read fails, and treats a non-number lag as unavailable', async () => {
     const { manager } = setup({ lagSource: { getLag: async () => Number.NaN } });
+    expect((await manager.checkAndThrottle()).decision.action).toBe('allow');
+    await settle();
     const outcome = await manager.checkAndThrottle();
     expect(outcome.decision.action).toBe('allow');
     expect(isFirestreamError(outcome.lagError, ErrorCodes.LAG_UNAVAILABLE)).toBe(true);
+    await expect(manager.refreshLag()).rejects.toMatchObject({ code: ErrorCodes.LAG_UNAVAILABLE, retryable: false });
     await expect(setup().manager.checkAndThrottle()).rejects.toMatchObject({ code: ErrorCodes.INVALID_OPTION });
+    await expect(setup().manager.refreshLag()).rejects.toMatchObject({ code: ErrorCodes.INVALID_OPTION });
+  });
+
+  it('decides on every consumerLag given and moves the level at most once per checkIntervalMs (regression: a lag within the interval was dropped)', async () => {
+    const { manager, clock } = setup({ checkIntervalMs: 1_000, sleep: async () => undefined });
+    await manager.checkAndThrottle({ consumerLag: 0 });
+    clock.advance(500);
+    const spike = await manager.checkAndThrottle({ consumerLag: 50_000 });
+    expect(spike).toMatchObject({ checked: true, decision: { action: 'throttle_critical', level: 0, lag: 50_000 }, throttleDelayMs: 1_000 });
+    expect(manager.getMetrics().window).toMatchObject({ samples: 2, maxLag: 50_000 });
+    // Batch-rate calls every 250 ms (from 750 ms): each is decided on, the level moves once per
+    // second: at 1 s (first check over target: keeps 0), then +1 at 2 s and 3 s.
+    const levels: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      clock.advance(250);
+      levels.push((await manager.checkAndThrottle({ consumerLag: 9_000 })).decision.level);
+    }
+    expect(levels).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2]);
+    expect(manager.getMetrics()).toMatchObject({ checks: 14, decisions: { allow: 1, throttle_critical: 13 } });
+    // Low lags count towards recovery once per interval too: recoveryChecks (10) low checks take 10 s, not 10 calls.
+    for (let i = 0; i < 36; i++) {
+      clock.advance(250);
+      await manager.checkAndThrottle({ consumerLag: 10 });
+    }
+    expect(manager.getMetrics()).toMatchObject({ level: 2, lowLagStreak: 9, resets: 0 });
+    clock.advance(1_000);
+    await manager.checkAndThrottle({ consumerLag: 10 });
+    expect(manager.getMetrics()).toMatchObject({ level: 0, resets: 1 });
+  });
+
+  it('reads nothing while disabled, and allows (regression: a disabled manager read its source every interval)', async () => {
+    let reads = 0;
+    const { manager, clock } = setup({ enabled: false, lagSource: { getLag: async () => (reads++, 9_000) } });
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1_000);
+      expect((await manager.checkAndThrottle()).decision).toMatchObject({ action: 'allow', level: 0 });
+      await settle();
+    }
+    expect(reads).toBe(0);
+    expect(manager.getMetrics()).toMatchObject({ lagReads: 0, checks: 0 });
   });
 
   it('caps the lag delay so at least minSendRate records per second flow', async () => {

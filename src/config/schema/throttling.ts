@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { MAX_TIMER_MS, durationMs, positiveDurationMs, positiveInt, rate } from './common.js';
 import { ALWAYS, readable } from './refine.js';
 
-/** Lag-based throttling of the sender: delay = baseDelayMs × adjustmentFactor^level, at most {@link MAX_TIMER_MS}. */
+/** Lag-based throttling (the sender by consumer lag, intake by queue fill): delay = baseDelayMs × adjustmentFactor^level, at most {@link MAX_TIMER_MS}. */
 export const ThrottlingSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Delay sends while consumers lag behind.'),
+    enabled: z.boolean().default(true).describe('Delay sends (or fetches) while consumers lag behind (or queues fill).'),
     targetConsumerLag: positiveInt().default(1_000).describe('Consumer lag (records) above which sends are delayed by moderateDelayMs.'),
     criticalConsumerLag: positiveInt().default(5_000).describe('Consumer lag (records) above which the delay grows exponentially.'),
     moderateDelayMs: positiveDurationMs().default(1_000).describe('Delay while the lag is between target and critical, in ms.'),
@@ -18,11 +18,14 @@ export const ThrottlingSchema = z
       .default(5)
       .describe('Highest backoff level (5 gives about 7.6 s with the defaults); the largest delay must fit a Node timer (2^31 − 1 ms).'),
     windowMs: positiveDurationMs().default(60_000).describe('Sliding window of lag samples, in ms.'),
-    maxSamples: positiveInt().default(100).describe('Most lag samples kept in the window.'),
+    maxSamples: positiveInt()
+      .max(100_000)
+      .default(100)
+      .describe('Most lag samples kept in the window (at most 100,000: the window is allocated up front, 16 bytes a sample).'),
     recoveryChecks: positiveInt().default(10).describe('Consecutive low-lag checks before the backoff level resets.'),
     checkIntervalMs: durationMs()
       .default(1_000)
-      .describe('Least time between two lag checks, in ms; calls in between reuse the last decision, so levels move per interval, not per batch. 0 checks on every call.'),
+      .describe('Least time between two lag-source reads and between two backoff-level moves, in ms; a lag passed by a caller is always decided on, but the level moves per interval, not per batch. 0 moves it on every sample.'),
     decisionLag: z
       .enum(['latest', 'average'])
       .default('latest')
@@ -33,7 +36,7 @@ export const ThrottlingSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Consumer group whose lag is read from the brokers; without it the lag is estimated from queue fill.'),
+      .describe('Consumer group whose lag is read from the brokers to throttle the sender; without it the sender is not throttled by lag (intake is throttled by queue fill either way).'),
   })
   .superRefine((t, ctx) => {
     if (readable(ctx, ['targetConsumerLag'], ['criticalConsumerLag']) && t.targetConsumerLag >= t.criticalConsumerLag) {
