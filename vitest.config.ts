@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` (no external services) and `integration` (`*.int.test.ts`, real Kafka,
-// PostgreSQL, Mosquitto). The integration global setup starts the local broker when
-// KAFKA_BROKERS is unset.
+// PostgreSQL, Mosquitto, S3). The integration global setup starts the local broker when
+// KAFKA_BROKERS is unset, and a local S3Proxy when S3_ENDPOINT is unset.
 export default defineConfig({
   test: {
     projects: [
@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.int.test.ts'],
-          globalSetup: ['test/setup/global-kafka.ts'],
+          globalSetup: ['test/setup/global-kafka.ts', 'test/setup/global-s3.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: 'forks',

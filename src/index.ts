@@ -219,3 +219,20 @@ export type { Scheduler } from './core/scheduler.js';
 export type { PerPriority } from './config/schema/common.js';
 export { OVERFLOW_STRATEGIES } from './config/schema/queue.js';
 export type { OverflowStrategy } from './config/schema/queue.js';
+export type { ObjectStore, ObjectStoreCallOptions, ObjectPutOptions, ObjectGetOptions, StoredObject, ObjectInfo } from './imagery/object-store.js';
+export { DEFAULT_OBJECT_STORE_TIMEOUT_MS, DEFAULT_OBJECT_TRANSFER_TIMEOUT_MS, DEFAULT_OBJECT_MAX_BYTES } from './imagery/object-store.js';
+export { validateObjectKey, objectKeyProblem, MAX_OBJECT_KEY_BYTES } from './imagery/object-key.js';
+export type { ObjectStoreOperation, ObjectStoreFailureReason } from './imagery/object-store-call.js';
+export { S3ObjectStore, MIN_MULTIPART_PART_BYTES } from './imagery/s3-object-store.js';
+export type { S3ObjectStoreOptions, S3ConnectionConfig } from './imagery/s3-object-store.js';
+export { S3ReferenceHandler } from './imagery/s3-reference-handler.js';
+export type {
+  S3ReferenceHandlerOptions,
+  S3UploadMeta,
+  S3FetchOptions,
+  S3ReferenceHandlerMetrics,
+  S3ReferenceHandlerEvents,
+  S3VerificationFailure,
+} from './imagery/s3-reference-handler.js';
+export { S3ImageReferenceSchema, parseS3ImageReference } from './imagery/s3-image-reference.js';
+export type { S3ImageReference, S3CompressionAlgorithm, S3ImageCorruptReason } from './imagery/s3-image-reference.js';

@@ -201,6 +201,8 @@ export declare function readPidRecord(pidFile: string): PidRecord | undefined;
 export interface JudgeOptions {
   /** server.properties to expect when the record has none (legacy pid file). */
   propsFile?: string;
+  /** Main class the JVM's command line must name (default `kafka.Kafka`; S3Proxy's for its pid files). */
+  mainClass?: string;
   /** This process (it may replace its own brokers). Default `process.pid`. */
   selfPid?: number;
   /** Liveness probe. Default {@link isAlive}. */
@@ -230,12 +232,14 @@ export declare function writePidRecord(pidFile: string, expected: Partial<PidRec
 /** The exit hook of `stopOnExit`: SIGTERM to the broker on exit or SIGINT/SIGTERM/SIGHUP. */
 export declare function installStopOnExit(): { setPid(pid: number): void; unhook(): void };
 
-/** Starts the detached watchdog that stops broker `pid` once `ownerPid` is gone; returns its pid. */
+/** Starts the detached watchdog that stops broker `pid` (or the JVM of `mainClass`) once `ownerPid` is gone; returns its pid. */
 export declare function spawnWatchdog(options: {
   ownerPid?: number;
   pid: number;
   pidFile?: string;
   propsFile?: string;
+  /** Main class the JVM's command line must name to be stopped (default `kafka.Kafka`). */
+  mainClass?: string;
   pollMs?: number;
   timeoutMs?: number;
 }): number | undefined;

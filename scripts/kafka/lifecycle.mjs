@@ -38,12 +38,13 @@ export function installStopOnExit() {
 }
 
 /**
- * Starts the watchdog of broker `pid`: every `pollMs` it checks `ownerPid`; once the owner is
- * gone it SIGTERMs the broker (SIGKILL after `timeoutMs`), deletes `pidFile` if it still names the
- * broker, and exits. It also exits as soon as the broker is gone. Returns the watchdog's pid.
+ * Starts the watchdog of broker `pid` (or of another JVM: S3Proxy passes its `mainClass`): every
+ * `pollMs` it checks `ownerPid`; once the owner is gone it SIGTERMs the JVM (SIGKILL after
+ * `timeoutMs`) unless the pid is provably another program now, deletes `pidFile` if it still
+ * names the JVM, and exits. It also exits as soon as the JVM is gone. Returns the watchdog's pid.
  */
-export function spawnWatchdog({ ownerPid = process.pid, pid, pidFile, propsFile, pollMs = 1_000, timeoutMs = 30_000 }) {
-  const args = JSON.stringify({ ownerPid, pid, pidFile, propsFile, pollMs, timeoutMs });
+export function spawnWatchdog({ ownerPid = process.pid, pid, pidFile, propsFile, mainClass = 'kafka.Kafka', pollMs = 1_000, timeoutMs = 30_000 }) {
+  const args = JSON.stringify({ ownerPid, pid, pidFile, propsFile, mainClass, pollMs, timeoutMs });
   const child = spawn(process.execPath, [watchdogFile, args], { detached: true, stdio: 'ignore' });
   child.unref();
   return child.pid;

@@ -8,7 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { commandLineOf, isAlive, isBrokerCommandLine, terminate } from './processes.mjs';
+import { KAFKA_MAIN, commandLineOf, isAlive, isJvmCommandLine, terminate } from './processes.mjs';
+
+/**
+ * The server a pid file is about, for the identity check and the messages: the Kafka broker by
+ * default; scripts/s3 passes S3Proxy's. `mainClass` must be on the JVM's command line.
+ */
+export const KAFKA_SERVER = Object.freeze({ mainClass: KAFKA_MAIN, aName: 'a broker', theName: 'the broker', startCommand: 'npm run kafka:start', stopCommand: 'npm run kafka:stop' });
 
 /** An Error with a `code` (PID_FILE_OWNED, ALREADY_RUNNING, UNVERIFIABLE, PID_FILE_BUSY, ...). */
 export function brokerError(code, message) {
@@ -61,7 +67,7 @@ export function readPidRecord(pidFile) {
  * a broker nobody owns (`kafka:start`) runs; `stale` a broker whose owner is gone (or unknown, or
  * this process) runs; `unverifiable` a process runs but its command line cannot be checked.
  */
-export function judgePidRecord(record, { propsFile, selfPid = process.pid, alive = isAlive, commandLine = commandLineOf } = {}) {
+export function judgePidRecord(record, { propsFile, mainClass = KAFKA_MAIN, selfPid = process.pid, alive = isAlive, commandLine = commandLineOf } = {}) {
   if (!record) return 'empty';
   const { pid, ownerPid } = record;
   const liveOther = (p) => typeof p === 'number' && p !== selfPid && alive(p);
@@ -69,24 +75,24 @@ export function judgePidRecord(record, { propsFile, selfPid = process.pid, alive
   if (pid === null) return ownerLive || liveOther(record.starterPid) ? 'starting' : 'gone';
   if (!alive(pid)) return 'gone';
   const expected = record.propsFile ?? propsFile;
-  const verified = expected === undefined ? undefined : isBrokerCommandLine(commandLine(pid), expected);
+  const verified = expected === undefined ? undefined : isJvmCommandLine(commandLine(pid), mainClass, expected);
   if (verified === false) return 'foreign';
   if (ownerLive) return 'owned';
   if (verified === undefined) return 'unverifiable';
   return ownerPid === null ? 'running' : 'stale';
 }
 
-function refusal(state, record, pidFile) {
+function refusal(state, record, pidFile, server) {
   switch (state) {
     case 'starting':
     case 'owned': {
       const holder = state === 'owned' || record.ownerPid ? record.ownerPid : record.starterPid;
-      return brokerError('PID_FILE_OWNED', `${pidFile} belongs to a broker${record.pid ? ` (pid ${record.pid})` : ' that is starting'} of process ${holder}, which is still running; it is left alone: use another pid file (and ports), or end process ${holder} first`);
+      return brokerError('PID_FILE_OWNED', `${pidFile} belongs to ${server.aName}${record.pid ? ` (pid ${record.pid})` : ' that is starting'} of process ${holder}, which is still running; it is left alone: use another pid file (and ports), or end process ${holder} first`);
     }
     case 'running':
-      return brokerError('ALREADY_RUNNING', `a broker started with \`npm run kafka:start\` runs as pid ${record.pid} (${pidFile}); use it, or stop it with \`npm run kafka:stop\``);
+      return brokerError('ALREADY_RUNNING', `${server.aName} started with \`${server.startCommand}\` runs as pid ${record.pid} (${pidFile}); use it, or stop it with \`${server.stopCommand}\``);
     case 'unverifiable':
-      return brokerError('UNVERIFIABLE', `${pidFile} names pid ${record.pid}, but its command line cannot be read to check that it is the broker, so it is not killed: if \`ps -p ${record.pid}\` shows a leftover kafka.Kafka, stop it (\`kill ${record.pid}\`), then delete ${pidFile}`);
+      return brokerError('UNVERIFIABLE', `${pidFile} names pid ${record.pid}, but its command line cannot be read to check that it is ${server.theName}, so it is not killed: if \`ps -p ${record.pid}\` shows a leftover ${server.mainClass}, stop it (\`kill ${record.pid}\`), then delete ${pidFile}`);
     default:
       return undefined;
   }
@@ -116,16 +122,17 @@ export function writePidRecord(pidFile, expected, record) {
  * processes never both win. An earlier record is cleared when its process is gone; a stale broker
  * (owner gone) is stopped first (resolves its pid as `stale`). Throws a coded error (see
  * {@link judgePidRecord}) when the pid file belongs to a live owner or a `kafka:start` broker.
+ * `server` (default {@link KAFKA_SERVER}) names the kind of server, as for S3Proxy.
  */
-export async function claimPidFile(pidFile, { ownerPid, propsFile, timeoutMs = 30_000 }) {
+export async function claimPidFile(pidFile, { ownerPid, propsFile, timeoutMs = 30_000, server = KAFKA_SERVER }) {
   mkdirSync(dirname(pidFile), { recursive: true });
   let stale;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const raw = readRaw(pidFile);
     if (raw !== undefined) {
       const record = parsePidRecord(raw);
-      const state = judgePidRecord(record, { propsFile });
-      const refused = refusal(state, record, pidFile);
+      const state = judgePidRecord(record, { propsFile, mainClass: server.mainClass });
+      const refused = refusal(state, record, pidFile, server);
       if (refused) throw refused;
       if (state === 'stale') {
         await terminate(record.pid, timeoutMs);
@@ -151,14 +158,15 @@ export async function claimPidFile(pidFile, { ownerPid, propsFile, timeoutMs = 3
 /**
  * Stops the broker a pid file names and deletes the file; resolves the pid it stopped, if any.
  * Throws a coded error instead when another live process owns it or its command line cannot be
- * checked. `propsFile` identifies the broker of a legacy (plain-number) pid file.
+ * checked. `propsFile` identifies the broker of a legacy (plain-number) pid file; `server` as for
+ * {@link claimPidFile}.
  */
-export async function stopPidFileBroker(pidFile, { propsFile, timeoutMs = 30_000 } = {}) {
+export async function stopPidFileBroker(pidFile, { propsFile, timeoutMs = 30_000, server = KAFKA_SERVER } = {}) {
   const raw = readRaw(pidFile);
   if (raw === undefined) return undefined;
   const record = parsePidRecord(raw);
-  const state = judgePidRecord(record, { propsFile });
-  if (state === 'starting' || state === 'owned' || state === 'unverifiable') throw refusal(state, record, pidFile);
+  const state = judgePidRecord(record, { propsFile, mainClass: server.mainClass });
+  if (state === 'starting' || state === 'owned' || state === 'unverifiable') throw refusal(state, record, pidFile, server);
   let stopped;
   if (state === 'running' || state === 'stale') {
     await terminate(record.pid, timeoutMs);

@@ -47,16 +47,19 @@ function existsProc() {
 }
 
 /**
- * Whether a command line is the broker JVM that reads `propsFile`: `true`, `false`, or
+ * Whether a command line is the JVM of `mainClass` that reads `propsFile`: `true`, `false`, or
  * `undefined` when there is no command line to look at (then nobody may kill the pid).
- * With exact arguments (/proc) both `kafka.Kafka` and the exact path must be arguments.
+ * With exact arguments (/proc) both `mainClass` and the exact path must be arguments.
  */
-export function isBrokerCommandLine(commandLine, propsFile) {
+export function isJvmCommandLine(commandLine, mainClass, propsFile) {
   if (commandLine === undefined) return undefined;
-  if (commandLine.args) return commandLine.args.includes('kafka.Kafka') && commandLine.args.includes(propsFile);
+  if (commandLine.args) return commandLine.args.includes(mainClass) && commandLine.args.includes(propsFile);
   const text = ` ${commandLine.text} `;
-  return text.includes(' kafka.Kafka ') && text.includes(` ${propsFile} `);
+  return text.includes(` ${mainClass} `) && text.includes(` ${propsFile} `);
 }
+
+/** The main class of the broker JVM. */
+export const KAFKA_MAIN = 'kafka.Kafka';
 
 /** Resolves true once `pid` is gone, false when it still lives after `timeoutMs`. */
 export async function waitForExit(pid, timeoutMs) {

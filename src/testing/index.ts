@@ -15,3 +15,7 @@ export type {
   ContractExpect,
   ReadBackMessage,
 } from './producer-contract.js';
+export { InMemoryObjectStore } from './in-memory-object-store.js';
+export type { InMemoryObjectStoreOptions, InMemoryObject } from './in-memory-object-store.js';
+export { runObjectStoreContract } from './object-store-contract.js';
+export type { ObjectStoreContractHarness, ObjectStoreContractFactory, ObjectStoreContractOptions } from './object-store-contract.js';
