@@ -50,6 +50,8 @@ export const ErrorCodes = {
   IMAGE_TOO_LARGE: 'FIRESTREAM_IMAGE_TOO_LARGE',
   /** A chunked image did not complete: chunks missing at expiry, or evicted by the memory cap. */
   IMAGE_INCOMPLETE: 'FIRESTREAM_IMAGE_INCOMPLETE',
+  /** A Kafka consumer could not start, or stopped and kafkajs did not restart it. */
+  CONSUMER_FAILED: 'FIRESTREAM_CONSUMER_FAILED',
   /** An object store (S3) operation failed. */
   OBJECT_STORE_FAILED: 'FIRESTREAM_OBJECT_STORE_FAILED',
   /** An optional peer dependency needed by this feature is not installed. */

@@ -236,3 +236,34 @@ export type {
 } from './imagery/s3-reference-handler.js';
 export { S3ImageReferenceSchema, parseS3ImageReference } from './imagery/s3-image-reference.js';
 export type { S3ImageReference, S3CompressionAlgorithm, S3ImageCorruptReason } from './imagery/s3-image-reference.js';
+export { ImagePublisher } from './imagery/image-publisher.js';
+export type { ImagePublisherOptions } from './imagery/image-publisher.js';
+export type { PublishImageMeta, PublishImageOptions, PublishedImage, ImagePublishFailure, ImagePublisherEvents, ImagePublisherMetrics } from './imagery/image-publish-types.js';
+export { ImageMessageDecoder, DEFAULT_MAX_PENDING_METADATA } from './imagery/image-message-decoder.js';
+export type { ImageMessageDecoderOptions } from './imagery/image-message-decoder.js';
+export type {
+  IncomingImageMessage,
+  AssembledImage,
+  ImageDecodeResult,
+  ImageDropReason,
+  ImageDroppedEvent,
+  ImageMessageDecoderEvents,
+  ImageMessageDecoderMetrics,
+} from './imagery/image-decode-types.js';
+export { ImageAssembler } from './imagery/image-assembler.js';
+export type { ImageAssemblerOptions } from './imagery/image-assembler.js';
+export type { ImageAssemblerError, ImageAssemblerEvents, ImageAssemblerMetrics, ImageReadOptions } from './imagery/image-assembler-types.js';
+export { routeBySize } from './imagery/image-routing.js';
+export type { ImageSizeThresholds } from './imagery/image-routing.js';
+export {
+  IMAGE_CORRELATION_HEADER,
+  IMAGE_KIND_METADATA,
+  IMAGE_KIND_PACKET,
+  IMAGE_KIND_REFERENCE,
+  IMAGE_MESSAGE_KINDS,
+  ImageMetadataMessageSchema,
+  parseImageMetadataMessage,
+} from './imagery/image-messages.js';
+export type { ImageMessageKind, ImageRoute, IncomingHeaders, ImageMessageCorruptReason } from './imagery/image-messages.js';
+export { imagePipelineFromConfig, imageMessageDecoderOptionsFromConfig, imageAssemblerOptionsFromConfig } from './config/image-options.js';
+export type { ImagePipeline, ImagePipelineRuntime, ImagePathRuntime, ImagesConfig } from './config/image-options.js';
