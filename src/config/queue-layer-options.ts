@@ -34,7 +34,9 @@ export function priorityAssignerOptionsFromConfig(config: Pick<StreamConfig, 'pr
 
 /**
  * Options of a {@link BackpressureManager} from the `backpressure` section, with `queue.maxSize`
- * as the normal capacity and `backpressure.fireSeason.queueMaxSize` as the fire-season one.
+ * as the normal capacity and `backpressure.fireSeason.queueMaxSize` as the fire-season one when it
+ * is set (otherwise the manager's default, twice `queue.maxSize`; the schema refuses a fire-season
+ * capacity below `queue.maxSize`).
  *
  * @param config - A config from {@link loadConfig} or {@link resolveConfig}.
  * @param extra - Options the file cannot hold (fill provider, random source, clock); they win.
@@ -49,13 +51,14 @@ export function backpressureOptionsFromConfig(config: Pick<StreamConfig, 'backpr
     warningAdmitRatio: bp.warningAdmitRatio,
     criticalAdmitRatio: bp.criticalAdmitRatio,
     recoveryChecks: bp.recoveryChecks,
+    checkIntervalMs: bp.checkIntervalMs,
     retryAfterMs: { ...bp.retryAfterMs },
     capacity: config.queue.maxSize,
     fireSeason: {
       enabled: bp.fireSeason.enabled,
       warningThreshold: bp.fireSeason.warningThreshold,
       criticalThreshold: bp.fireSeason.criticalThreshold,
-      capacity: bp.fireSeason.queueMaxSize,
+      ...(bp.fireSeason.queueMaxSize !== undefined && { capacity: bp.fireSeason.queueMaxSize }),
     },
     ...extra,
   };

@@ -5,7 +5,7 @@ import { PRIORITY_NAMES, Priority } from '../priority/priority.js';
 import type { PriorityName } from '../priority/priority.js';
 import type { BackpressureManagerOptions, ResolvedBackpressureOptions } from './backpressure-options.js';
 import { resolveBackpressureOptions } from './backpressure-options.js';
-import { BACKPRESSURE_STATES, BackpressureState, stepBackpressure } from './backpressure-state.js';
+import { BACKPRESSURE_STATES, BackpressureState, severity, stateForFill, stepBackpressure } from './backpressure-state.js';
 import type { BackpressureThresholds } from './backpressure-state.js';
 import type { AdmissionDecision, BackpressureManagerEvents, BackpressureMetrics, BatchAdmission } from './backpressure-types.js';
 
@@ -23,9 +23,16 @@ function perPriority(counts: readonly number[]): Record<PriorityName, number> {
  * Admission control by queue fill: NORMAL → WARNING → CRITICAL → LOAD_SHEDDING.
  *
  * Each check reads a fill (0..1 of capacity, given or from the `fill` provider). Rising states take
- * effect at once; so do falls between elevated states. Under the warning threshold an elevated
- * state drops to WARNING and returns to NORMAL only after `recoveryChecks` consecutive checks
- * under the threshold (hysteresis). Non-critical records are admitted with the state's share
+ * effect at once, on every check. A check whose fill is under the current state's threshold (it
+ * would lower the state, or count toward recovery) takes effect only when at least
+ * `checkIntervalMs` (1 s by default) has passed since the state last changed or the recovery run
+ * last grew; sooner, it is deferred and the state stays. Those that take effect lower the state
+ * between elevated states at once, and under the warning threshold to WARNING, then to NORMAL on
+ * the `recoveryChecks`-th consecutive one (hysteresis: with the defaults at least 10 s after the
+ * last rise and 9 s after the last fill at or above warning, however many admissions check
+ * meanwhile). A fill at or above the warning threshold
+ * restarts the recovery run. Non-critical
+ * records are admitted with the state's share
  * (all, `warningAdmitRatio`, `criticalAdmitRatio`, none), drawn from the injected random source;
  * CRITICAL records are always admitted. The fire-season profile moves the thresholds and reports a
  * larger capacity for the owner of the queues to apply.
@@ -46,8 +53,10 @@ export class BackpressureManager extends TypedEmitter<BackpressureManagerEvents>
   #peak: boolean;
   #thresholds: BackpressureThresholds;
   #recovery = 0;
+  #lastMove = Number.NEGATIVE_INFINITY;
   #fill = 0;
   #checks = 0;
+  #deferredChecks = 0;
   #transitions = 0;
 
   /** @throws {@link InvalidOptionError} naming the bad option and value. */
@@ -91,7 +100,10 @@ export class BackpressureManager extends TypedEmitter<BackpressureManagerEvents>
   }
 
   /**
-   * Runs one check with `fill` (or the fill provider's value) and returns the state after it.
+   * Runs one check with `fill` (or the fill provider's value) and returns the state after it. A
+   * fill over a higher threshold raises the state at once; a fill under the current state's
+   * threshold lowers it, or counts toward recovery, only `checkIntervalMs` or more after the state
+   * last changed or the recovery run last grew.
    *
    * @throws {@link InvalidOptionError} when the fill is not a finite number of 0 or more, or when
    *   it is omitted and no `fill` provider was given.
@@ -105,6 +117,10 @@ export class BackpressureManager extends TypedEmitter<BackpressureManagerEvents>
     this.#checks++;
     this.#fill = value;
     if (!this.#o.enabled) return this.#state;
+    if (severity(stateForFill(value, this.#thresholds)) < severity(this.#state) && !this.#downwardDue()) {
+      this.#deferredChecks++;
+      return this.#state;
+    }
     const step = stepBackpressure(this.#state, this.#recovery, value, this.#thresholds, this.#o.recoveryChecks);
     this.#recovery = step.recovery;
     if (step.state !== this.#state) this.#transition(step.state, value);
@@ -113,8 +129,9 @@ export class BackpressureManager extends TypedEmitter<BackpressureManagerEvents>
 
   /**
    * Decides whether one record of `priority` may enter the queues. Runs one check first when
-   * `fill` is given or a fill provider was configured (so call {@link BackpressureManager.admitBatch}
-   * once per batch rather than this once per record when checks should be per batch).
+   * `fill` is given or a fill provider was configured; such checks lower the state or count toward
+   * recovery at most once per `checkIntervalMs`, so admitting records one by one does not hurry
+   * the return to NORMAL. {@link BackpressureManager.admitBatch} reads the fill once for a whole batch.
    *
    * @throws {@link InvalidOptionError} for a bad priority or fill.
    */
@@ -177,6 +194,7 @@ export class BackpressureManager extends TypedEmitter<BackpressureManagerEvents>
       effectiveCapacity: this.effectiveCapacity,
       capacityMultiplier: this.capacityMultiplier,
       checks: this.#checks,
+      deferredChecks: this.#deferredChecks,
       recoveryChecks: this.#recovery,
       transitions: this.#transitions,
       admitted: perPriority(this.#admitted),
@@ -192,6 +210,16 @@ export class BackpressureManager extends TypedEmitter<BackpressureManagerEvents>
       throw new InvalidOptionError('priority', priority, 'must be a Priority value (0 CRITICAL … 3 LOW)');
     }
     return fill !== undefined || this.#o.fill !== undefined ? this.check(fill) : this.#state;
+  }
+
+  /** Whether a check that would lower the state may take effect now (it then marks the time); reads the clock only for such checks. */
+  #downwardDue(): boolean {
+    const interval = this.#o.checkIntervalMs;
+    if (interval === 0) return true;
+    const now = this.#clock.monotonic();
+    if (now - this.#lastMove < interval) return false;
+    this.#lastMove = now;
+    return true;
   }
 
   #draw(ratio: number): boolean {
@@ -212,6 +240,7 @@ export class BackpressureManager extends TypedEmitter<BackpressureManagerEvents>
     const now = this.#clock.monotonic();
     this.#timeInState[from] += now - this.#enteredAt;
     this.#enteredAt = now;
+    this.#lastMove = now;
     this.#state = to;
     this.#transitions++;
     this.emit('stateChange', Object.freeze({ from, to, fill, at: this.#clock.now() }));

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { BackpressureSchema } from '../config/schema/backpressure.js';
+import { BackpressureSchema, FIRE_SEASON_CAPACITY_FACTOR, orderProblem } from '../config/schema/backpressure.js';
+import type { OrderedSetting } from '../config/schema/backpressure.js';
 import { QueueSchema } from '../config/schema/queue.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
@@ -25,11 +26,19 @@ export interface BackpressureManagerOptions {
   readonly warningAdmitRatio?: number;
   /** Share of non-critical records admitted in CRITICAL (default 0.1). */
   readonly criticalAdmitRatio?: number;
-  /** Consecutive checks under the warning threshold before NORMAL again (default 10). */
+  /** Consecutive checks under the warning threshold, each `checkIntervalMs` apart at least, before NORMAL again (default 10). */
   readonly recoveryChecks?: number;
+  /**
+   * Least time, in ms, between a change of state or a step of the recovery run and the next check
+   * that lowers the state or counts toward `recoveryChecks` (default 1,000; 0: every check
+   * counts). A check under the current state's threshold that comes sooner keeps the state; a
+   * fill over a higher threshold still raises it at once. So with the defaults NORMAL returns no
+   * sooner than 10 s after the state last rose, however many records are admitted meanwhile.
+   */
+  readonly checkIntervalMs?: number;
   /** Retry-after hints for refused records per state, in ms (defaults 30 s, 60 s, 60 s). */
   readonly retryAfterMs?: { readonly warning?: number; readonly critical?: number; readonly loadShedding?: number };
-  /** The fire-season profile: later thresholds (0.8 / 0.95) and a larger capacity (default twice `capacity`). */
+  /** The fire-season profile: later thresholds (0.8 / 0.95) and a larger capacity (default twice `capacity`, never less than it). */
   readonly fireSeason?: {
     /** Start in the fire-season profile (default false). */
     readonly enabled?: boolean;
@@ -37,7 +46,7 @@ export interface BackpressureManagerOptions {
     readonly warningThreshold?: number;
     /** Fire-season fill at which CRITICAL starts (default 0.95). */
     readonly criticalThreshold?: number;
-    /** Fire-season capacity of the queues together (default twice `capacity`). */
+    /** Fire-season capacity of the queues together: at least `capacity` (default twice `capacity`). */
     readonly capacity?: number;
   };
   /** Capacity of the queues together, reported so the owner can size them (default 10,000). */
@@ -64,8 +73,10 @@ export interface ResolvedBackpressureOptions {
   readonly warningAdmitRatio: number;
   /** Share of non-critical records admitted in CRITICAL. */
   readonly criticalAdmitRatio: number;
-  /** Consecutive checks under warning before NORMAL. */
+  /** Consecutive checks under warning, `checkIntervalMs` apart, before NORMAL. */
   readonly recoveryChecks: number;
+  /** Least time between a move of the state machine and the next downward step, in ms; 0 lets every check count. */
+  readonly checkIntervalMs: number;
   /** Retry-after hints per elevated state, in ms. */
   readonly retryAfterMs: { readonly warning: number; readonly critical: number; readonly loadShedding: number };
   /** Capacity outside fire season. */
@@ -93,13 +104,33 @@ function positiveInt(option: string, value: number): number {
   return value;
 }
 
-function thresholds(prefix: string, warning: number, critical: number, loadShedding: number): BackpressureThresholds {
-  fraction(`${prefix}warningThreshold`, warning);
-  fraction(`${prefix}criticalThreshold`, critical);
-  fraction('loadSheddingThreshold', loadShedding);
-  if (warning >= critical) throw new InvalidOptionError(`${prefix}warningThreshold`, warning, `must be less than ${prefix}criticalThreshold (${critical})`);
-  if (critical >= loadShedding) throw new InvalidOptionError(`${prefix}criticalThreshold`, critical, `must be less than loadSheddingThreshold (${loadShedding})`);
-  return Object.freeze({ warning, critical, loadShedding });
+function nonNegativeInt(option: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidOptionError(option, value, 'must be an integer of 0 or more');
+  return value;
+}
+
+function flag(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidOptionError(option, value, 'must be true or false');
+  return value;
+}
+
+/** A fraction option with its default, remembering whether the caller gave it. */
+function setting(option: string, given: number | undefined, fallback: number): OrderedSetting {
+  return { key: option, value: fraction(option, given ?? fallback), atDefault: given === undefined };
+}
+
+/** Throws at the option the caller set when `low` is not under `high` (see {@link orderProblem}). */
+function ordered(low: OrderedSetting, high: OrderedSetting, strict = true): void {
+  const problem = orderProblem(low, high, strict);
+  if (problem === undefined) return;
+  const at = problem.at === 'low' ? low : high;
+  throw new InvalidOptionError(at.key, at.value, problem.message);
+}
+
+function thresholds(warning: OrderedSetting, critical: OrderedSetting, loadShedding: OrderedSetting): BackpressureThresholds {
+  ordered(warning, critical);
+  ordered(critical, loadShedding);
+  return Object.freeze({ warning: warning.value, critical: critical.value, loadShedding: loadShedding.value });
 }
 
 function callable(option: string, value: unknown): void {
@@ -108,39 +139,45 @@ function callable(option: string, value: unknown): void {
 
 /** Applies the defaults and checks every option; never mutates `options`. */
 export function resolveBackpressureOptions(options: BackpressureManagerOptions): ResolvedBackpressureOptions {
-  const loadShedding = options.loadSheddingThreshold ?? DEFAULTS.loadSheddingThreshold;
-  const normal = thresholds('', options.warningThreshold ?? DEFAULTS.warningThreshold, options.criticalThreshold ?? DEFAULTS.criticalThreshold, loadShedding);
-  const season = options.fireSeason ?? {};
-  const peak = thresholds(
-    'fireSeason.',
-    season.warningThreshold ?? DEFAULTS.fireSeason.warningThreshold,
-    season.criticalThreshold ?? DEFAULTS.fireSeason.criticalThreshold,
+  const loadShedding = setting('loadSheddingThreshold', options.loadSheddingThreshold, DEFAULTS.loadSheddingThreshold);
+  const normal = thresholds(
+    setting('warningThreshold', options.warningThreshold, DEFAULTS.warningThreshold),
+    setting('criticalThreshold', options.criticalThreshold, DEFAULTS.criticalThreshold),
     loadShedding,
   );
-  const warningAdmitRatio = fraction('warningAdmitRatio', options.warningAdmitRatio ?? DEFAULTS.warningAdmitRatio);
-  const criticalAdmitRatio = fraction('criticalAdmitRatio', options.criticalAdmitRatio ?? DEFAULTS.criticalAdmitRatio);
-  if (criticalAdmitRatio > warningAdmitRatio) {
-    throw new InvalidOptionError('criticalAdmitRatio', criticalAdmitRatio, `must not exceed warningAdmitRatio (${warningAdmitRatio})`);
-  }
+  const season = options.fireSeason ?? {};
+  const peak = thresholds(
+    setting('fireSeason.warningThreshold', season.warningThreshold, DEFAULTS.fireSeason.warningThreshold),
+    setting('fireSeason.criticalThreshold', season.criticalThreshold, DEFAULTS.fireSeason.criticalThreshold),
+    loadShedding,
+  );
+  const warningAdmit = setting('warningAdmitRatio', options.warningAdmitRatio, DEFAULTS.warningAdmitRatio);
+  const criticalAdmit = setting('criticalAdmitRatio', options.criticalAdmitRatio, DEFAULTS.criticalAdmitRatio);
+  ordered(criticalAdmit, warningAdmit, false);
   const retry = options.retryAfterMs ?? {};
   const capacity = positiveInt('capacity', options.capacity ?? DEFAULT_CAPACITY);
+  const peakCapacity = positiveInt('fireSeason.capacity', season.capacity ?? capacity * FIRE_SEASON_CAPACITY_FACTOR);
+  if (peakCapacity < capacity) {
+    throw new InvalidOptionError('fireSeason.capacity', peakCapacity, `must be at least capacity (${capacity}): the fire-season profile gives the queues more room, never less`);
+  }
   callable('fill', options.fill);
   callable('random', options.random);
   return {
-    enabled: options.enabled ?? DEFAULTS.enabled,
+    enabled: flag('enabled', options.enabled ?? DEFAULTS.enabled),
     normal,
     peak,
-    startInPeak: season.enabled ?? DEFAULTS.fireSeason.enabled,
-    warningAdmitRatio,
-    criticalAdmitRatio,
+    startInPeak: flag('fireSeason.enabled', season.enabled ?? DEFAULTS.fireSeason.enabled),
+    warningAdmitRatio: warningAdmit.value,
+    criticalAdmitRatio: criticalAdmit.value,
     recoveryChecks: positiveInt('recoveryChecks', options.recoveryChecks ?? DEFAULTS.recoveryChecks),
+    checkIntervalMs: nonNegativeInt('checkIntervalMs', options.checkIntervalMs ?? DEFAULTS.checkIntervalMs),
     retryAfterMs: {
       warning: positiveInt('retryAfterMs.warning', retry.warning ?? DEFAULTS.retryAfterMs.warning),
       critical: positiveInt('retryAfterMs.critical', retry.critical ?? DEFAULTS.retryAfterMs.critical),
       loadShedding: positiveInt('retryAfterMs.loadShedding', retry.loadShedding ?? DEFAULTS.retryAfterMs.loadShedding),
     },
     capacity,
-    peakCapacity: positiveInt('fireSeason.capacity', season.capacity ?? capacity * 2),
+    peakCapacity,
     fill: options.fill,
     random: options.random ?? Math.random,
     clock: options.clock ?? systemClock,

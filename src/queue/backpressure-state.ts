@@ -40,9 +40,11 @@ export function stateForFill(fill: number, thresholds: BackpressureThresholds): 
   return BackpressureState.NORMAL;
 }
 
-/** Severity of a state: 0 for NORMAL up to 3 for LOAD_SHEDDING. */
+const SEVERITY: Readonly<Record<BackpressureState, number>> = Object.freeze({ NORMAL: 0, WARNING: 1, CRITICAL: 2, LOAD_SHEDDING: 3 });
+
+/** Severity of a state: 0 for NORMAL up to 3 for LOAD_SHEDDING (its index in {@link BACKPRESSURE_STATES}). */
 export function severity(state: BackpressureState): number {
-  return BACKPRESSURE_STATES.indexOf(state);
+  return SEVERITY[state];
 }
 
 /** The state after one check, and the run of consecutive checks under the warning threshold. */

@@ -80,7 +80,9 @@ export interface BackpressureMetrics {
   readonly capacityMultiplier: number;
   /** Checks run (each `check`, and each admission that read a fill). */
   readonly checks: number;
-  /** Consecutive checks under the warning threshold while not yet NORMAL. */
+  /** Checks whose fill would have lowered the state (or counted toward recovery) but came sooner than `checkIntervalMs` after the state last changed or the recovery run last grew: the state stayed. */
+  readonly deferredChecks: number;
+  /** Consecutive checks under the warning threshold that took effect, while not yet NORMAL. */
   readonly recoveryChecks: number;
   /** State transitions. */
   readonly transitions: number;

@@ -69,6 +69,7 @@ describe('backpressureOptionsFromConfig', () => {
           warning_admit_ratio: 0.4,
           critical_admit_ratio: 0.2,
           recovery_checks: 4,
+          check_interval_ms: 0,
           retry_after_ms: { warning: 1_000, critical: 2_000, load_shedding: 3_000 },
           fire_season: { enabled: true, warning_threshold: 0.75, critical_threshold: 0.9, queue_max_size: 6_000 },
         },
@@ -87,6 +88,44 @@ describe('backpressureOptionsFromConfig', () => {
     expect(manager.effectiveCapacity).toBe(4_000);
     for (let i = 0; i < 3; i++) expect(manager.check(0.1)).toBe('WARNING');
     expect(manager.check(0.1)).toBe('NORMAL');
+  });
+
+  it('regression: fire season gives twice queue.maxSize when fireSeason.queueMaxSize is not set (it shrank a 50,000 queue to 20,000)', () => {
+    const fireSeasonCapacity = (raw: Record<string, unknown>): number[] => {
+      const manager = new BackpressureManager(backpressureOptionsFromConfig(resolveConfig(raw, { env: {} })));
+      manager.adjustForPeakSeason(true);
+      return [manager.effectiveCapacity, manager.capacityMultiplier];
+    };
+    expect(fireSeasonCapacity({ queue: { max_size: 50_000 } })).toEqual([100_000, 2]);
+    expect(fireSeasonCapacity({ queue: { max_size: 20_000 } })).toEqual([40_000, 2]);
+    expect(fireSeasonCapacity({ queue: { max_size: 50_000 }, backpressure: { fire_season: { queue_max_size: 50_000 } } })).toEqual([50_000, 1]);
+    expect(backpressureOptionsFromConfig(resolveConfig({}, { env: {} })).fireSeason).not.toHaveProperty('capacity');
+  });
+
+  it('refuses a fire-season queue size below queue.maxSize, naming both keys', () => {
+    const err = configErrorOf(() => resolveConfig({ queue: { max_size: 50_000 }, backpressure: { fire_season: { queue_max_size: 20_000 } } }, { env: {} }));
+    expect(err.issues).toEqual([
+      {
+        path: 'backpressure.fireSeason.queueMaxSize',
+        message:
+          'must be at least queue.maxSize (50000): backpressure.fireSeason.queueMaxSize (20000) is the capacity of the queues in fire season and would shrink them; raise it, or leave it out for 2 × queue.maxSize (100000)',
+        received: 20_000,
+      },
+    ]);
+  });
+
+  it('takes check_interval_ms (1 s by default): admissions in between do not count toward recovery', () => {
+    const clock = new FakeClock();
+    let fill = 0.95;
+    const options = (raw: Record<string, unknown>) => backpressureOptionsFromConfig(resolveConfig(raw, { env: {} }), { clock, fill: () => fill, random: () => 0 });
+    const byDefault = new BackpressureManager(options({}));
+    const everyCheck = new BackpressureManager(options({ backpressure: { check_interval_ms: 0 } }));
+    for (const manager of [byDefault, everyCheck]) manager.check();
+    fill = 0.1;
+    for (let i = 0; i < 10; i++) for (const manager of [byDefault, everyCheck]) manager.admit(Priority.LOW);
+    expect([byDefault.state, everyCheck.state]).toEqual(['CRITICAL', 'NORMAL']);
+    clock.advance(1_000);
+    expect(byDefault.check()).toBe('WARNING');
   });
 });
 

@@ -47,12 +47,13 @@ describe('StreamConfigSchema defaults match the DESIGN table', () => {
     expect(bp.criticalAdmitRatio).toBe(0.1);
     expect(bp.loadSheddingThreshold).toBe(1);
     expect(bp.recoveryChecks).toBe(10);
+    expect(bp.checkIntervalMs).toBe(1_000);
     expect(bp.retryAfterMs.warning).toBe(30_000);
     expect(bp.retryAfterMs.critical).toBe(60_000);
     expect(bp.fireSeason.enabled).toBe(false);
     expect(bp.fireSeason.warningThreshold).toBe(0.8);
     expect(bp.fireSeason.criticalThreshold).toBe(0.95);
-    expect(bp.fireSeason.queueMaxSize).toBe(20_000);
+    expect(bp.fireSeason.queueMaxSize).toBeUndefined(); // twice queue.maxSize (20,000) in the manager
   });
 
   it('throttling: lags, 1 s × 1.5^level up to level 5, 60 s window of 100 samples, 10 checks', () => {
@@ -163,6 +164,11 @@ describe('StreamConfigSchema checks', () => {
     [{ backpressure: { warningThreshold: 0.9, criticalThreshold: 0.9 } }, 'backpressure.warningThreshold'],
     [{ backpressure: { criticalThreshold: 1 } }, 'backpressure.criticalThreshold'],
     [{ backpressure: { fireSeason: { warningThreshold: 0.96 } } }, 'backpressure.fireSeason.warningThreshold'],
+    [{ backpressure: { loadSheddingThreshold: 0.9, criticalThreshold: 0.85 } }, 'backpressure.loadSheddingThreshold'],
+    [{ backpressure: { fireSeason: { criticalThreshold: 0.75 } } }, 'backpressure.fireSeason.criticalThreshold'],
+    [{ backpressure: { warningAdmitRatio: 0.05 } }, 'backpressure.warningAdmitRatio'],
+    [{ backpressure: { checkIntervalMs: -1 } }, 'backpressure.checkIntervalMs'],
+    [{ queue: { maxSize: 50_000 }, backpressure: { fireSeason: { queueMaxSize: 20_000 } } }, 'backpressure.fireSeason.queueMaxSize'],
     [{ throttling: { targetConsumerLag: 6_000 } }, 'throttling.targetConsumerLag'],
     [{ throttling: { minSendRate: 10, maxSendRate: 5 } }, 'throttling.minSendRate'],
     [{ producer: { retry: { initialDelayMs: 5_000, maxDelayMs: 1_000 } } }, 'producer.retry.maxDelayMs'],
@@ -173,6 +179,30 @@ describe('StreamConfigSchema checks', () => {
     [{ kafka: { ssl: { ca: 'PEM' } } }, 'kafka.ssl.enabled'],
   ] as [StreamConfigInput, string][])('cross-field check %# reports at %s', (input, path) => {
     expect(issuesOf(input).map((i) => i.path)).toContain(path);
+  });
+
+  it('names the backpressure threshold the user set when a default is in the way (regression: it named fireSeason.criticalThreshold, never set)', () => {
+    expect(issuesOf({ backpressure: { loadSheddingThreshold: 0.9, criticalThreshold: 0.85 } })).toEqual([
+      {
+        path: 'backpressure.loadSheddingThreshold',
+        message:
+          'must be more than backpressure.fireSeason.criticalThreshold, which is 0.95 by default: set backpressure.fireSeason.criticalThreshold below 0.9 as well, or raise this value',
+      },
+    ]);
+    expect(issuesOf({ backpressure: { loadSheddingThreshold: 0.9 } }).map((i) => [i.path, i.message.split(',')[0]])).toEqual([
+      ['backpressure.loadSheddingThreshold', 'must be more than backpressure.criticalThreshold'],
+      ['backpressure.loadSheddingThreshold', 'must be more than backpressure.fireSeason.criticalThreshold'],
+    ]);
+    expect(issuesOf({ backpressure: { loadSheddingThreshold: 0.9, criticalThreshold: 0.85, fireSeason: { criticalThreshold: 0.88 } } })).toEqual([]);
+    // Both set by the user: reported at the lower one, as before.
+    expect(issuesOf({ backpressure: { loadSheddingThreshold: 0.9, criticalThreshold: 0.85, fireSeason: { criticalThreshold: 0.92 } } })).toEqual([
+      { path: 'backpressure.fireSeason.criticalThreshold', message: 'must be less than backpressure.loadSheddingThreshold (0.9)' },
+    ]);
+  });
+
+  it('allows a fire-season queue size equal to queue.maxSize or larger, and none at all', () => {
+    expect(issuesOf({ queue: { maxSize: 20_000 }, backpressure: { fireSeason: { queueMaxSize: 20_000 } } })).toEqual([]);
+    expect(issuesOf({ queue: { maxSize: 50_000 } })).toEqual([]);
   });
 
   it('checks across sections', () => {

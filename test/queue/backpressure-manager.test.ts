@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes, InvalidOptionError } from '../../src/errors.js';
 import { Priority } from '../../src/priority/priority.js';
 import type { BackpressureProfileChangeEvent, BackpressureStateChangeEvent } from '../../src/queue/backpressure-types.js';
 import { BackpressureManager } from '../../src/queue/backpressure-manager.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
 import { cyclingRandom, seededRandom } from '../helpers/seeded-random.js';
+
+/** Every check counts: the state machine alone, without the check interval. */
+const EVERY_CHECK = { checkIntervalMs: 0 } as const;
 
 function transitions(manager: BackpressureManager): BackpressureStateChangeEvent[] {
   const events: BackpressureStateChangeEvent[] = [];
@@ -32,14 +35,14 @@ describe('BackpressureManager states', () => {
   });
 
   it('jumps straight to the state the fill calls for', () => {
-    const manager = new BackpressureManager();
+    const manager = new BackpressureManager(EVERY_CHECK);
     expect(manager.check(0.95)).toBe('CRITICAL');
     expect(manager.check(0.2)).toBe('WARNING');
     expect(manager.check(1)).toBe('LOAD_SHEDDING');
   });
 
   it('falls between elevated states at once, but returns to NORMAL only after 10 consecutive checks under 70 %', () => {
-    const manager = new BackpressureManager();
+    const manager = new BackpressureManager(EVERY_CHECK);
     const events = transitions(manager);
     manager.check(1);
     expect(manager.check(0.95)).toBe('CRITICAL');
@@ -53,7 +56,7 @@ describe('BackpressureManager states', () => {
   });
 
   it('drops an overloaded state to WARNING under 70 % and restarts the recovery run on any check at or above it', () => {
-    const manager = new BackpressureManager({ recoveryChecks: 3 });
+    const manager = new BackpressureManager({ ...EVERY_CHECK, recoveryChecks: 3 });
     manager.check(1);
     expect(manager.check(0.1)).toBe('WARNING');
     expect(manager.check(0.1)).toBe('WARNING');
@@ -140,7 +143,7 @@ describe('BackpressureManager admission', () => {
 
 describe('BackpressureManager fire season', () => {
   it('moves the thresholds to 80 % / 95 %, doubles the capacity and announces the change', () => {
-    const manager = new BackpressureManager({ capacity: 10_000 });
+    const manager = new BackpressureManager({ ...EVERY_CHECK, capacity: 10_000 });
     const profiles: BackpressureProfileChangeEvent[] = [];
     manager.on('profileChange', (e) => profiles.push(e));
     manager.adjustForPeakSeason(true);
@@ -197,16 +200,99 @@ describe('BackpressureManager options', () => {
       [{ criticalThreshold: 1 }, 'criticalThreshold'],
       [{ warningThreshold: 1.5 }, 'warningThreshold'],
       [{ fireSeason: { warningThreshold: 0.96 } }, 'fireSeason.warningThreshold'],
-      [{ warningAdmitRatio: 0.05 }, 'criticalAdmitRatio'],
+      [{ warningAdmitRatio: 0.05 }, 'warningAdmitRatio'],
+      [{ warningAdmitRatio: 0.3, criticalAdmitRatio: 0.4 }, 'criticalAdmitRatio'],
       [{ criticalAdmitRatio: -0.1 }, 'criticalAdmitRatio'],
       [{ recoveryChecks: 0 }, 'recoveryChecks'],
       [{ retryAfterMs: { warning: 1.5 } }, 'retryAfterMs.warning'],
       [{ capacity: 0 }, 'capacity'],
       [{ fireSeason: { capacity: -1 } }, 'fireSeason.capacity'],
+      [{ capacity: 5_000, fireSeason: { capacity: 4_999 } }, 'fireSeason.capacity'],
+      [{ checkIntervalMs: -1 }, 'checkIntervalMs'],
+      [{ checkIntervalMs: 0.5 }, 'checkIntervalMs'],
+      [{ fireSeason: { enabled: 1 as unknown as boolean } }, 'fireSeason.enabled'],
       [{ random: 0.5 as unknown as () => number }, 'random'],
     ];
     for (const [options, option] of cases) {
       expect(() => new BackpressureManager(options)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTION, message: expect.stringContaining(`"${option}"`) }));
     }
+  });
+});
+
+describe('BackpressureManager check interval (regression: admissions one by one skipped the hysteresis)', () => {
+  it('keeps CRITICAL through ten admissions in 0 ms after the fill fell, and returns to NORMAL only on the 10th paced check under 70 %, 10 s after the rise', () => {
+    let fill = 0.95;
+    const clock = new FakeClock();
+    const manager = new BackpressureManager({ fill: () => fill, clock, random: () => 0 });
+    const events = transitions(manager);
+    expect(manager.check()).toBe('CRITICAL');
+    fill = 0.1;
+    expect(Array.from({ length: 10 }, () => manager.admit(Priority.LOW).state)).toEqual(Array(10).fill('CRITICAL'));
+    expect(manager.getMetrics()).toMatchObject({ checks: 11, deferredChecks: 10, recoveryChecks: 0 });
+    clock.advance(999);
+    expect(manager.admitBatch(Priority.LOW, 5).state).toBe('CRITICAL');
+    clock.advance(1);
+    expect(manager.check()).toBe('WARNING'); // the first counted check under 70 %
+    for (let second = 1; second <= 9; second++) {
+      for (let i = 0; i < 100; i++) manager.admit(Priority.LOW);
+      expect(manager.state).toBe('WARNING');
+      clock.advance(1_000);
+      expect(manager.check()).toBe(second === 9 ? 'NORMAL' : 'WARNING');
+    }
+    expect(events.map((e) => [e.to, e.at - Date.UTC(2026, 0, 1)])).toEqual([
+      ['CRITICAL', 0],
+      ['WARNING', 1_000],
+      ['NORMAL', 10_000],
+    ]);
+    expect(manager.getMetrics()).toMatchObject({ checks: 922, deferredChecks: 911 }); // 10 + 1 + 9 × 100 admissions deferred
+  });
+
+  it('raises the state at once on any check, and restarts the recovery run on a fill at or above warning between paced checks', () => {
+    const clock = new FakeClock();
+    const manager = new BackpressureManager({ clock, recoveryChecks: 3, checkIntervalMs: 500 });
+    expect(manager.check(0.1)).toBe('NORMAL');
+    expect(manager.check(0.75)).toBe('WARNING');
+    expect(manager.check(1)).toBe('LOAD_SHEDDING');
+    expect(manager.check(0.1)).toBe('LOAD_SHEDDING'); // a fall waits for a counted check
+    clock.advance(500);
+    expect(manager.check(0.1)).toBe('WARNING');
+    clock.advance(500);
+    expect(manager.check(0.1)).toBe('WARNING');
+    expect(manager.getMetrics().recoveryChecks).toBe(2);
+    clock.advance(100);
+    expect(manager.check(0.72)).toBe('WARNING');
+    expect(manager.getMetrics().recoveryChecks).toBe(0);
+    clock.advance(400);
+    expect(manager.check(0.1)).toBe('WARNING');
+    clock.advance(500);
+    expect(manager.check(0.1)).toBe('WARNING');
+    clock.advance(500);
+    expect(manager.check(0.1)).toBe('NORMAL');
+  });
+
+  it('lets every check take effect with checkIntervalMs 0', () => {
+    const manager = new BackpressureManager({ checkIntervalMs: 0, recoveryChecks: 2, clock: new FakeClock() });
+    manager.check(0.95);
+    expect([manager.check(0.1), manager.check(0.1)]).toEqual(['WARNING', 'NORMAL']);
+    expect(manager.getMetrics()).toMatchObject({ checks: 3, deferredChecks: 0 });
+  });
+});
+
+describe('BackpressureManager option errors (regressions)', () => {
+  it("refuses enabled: 'false' instead of shedding load while reporting it as off", () => {
+    expect(() => new BackpressureManager({ enabled: 'false' as unknown as boolean })).toThrow(InvalidOptionError);
+    expect(() => new BackpressureManager({ enabled: 'false' as unknown as boolean })).toThrow('Option "enabled" must be true or false (got "false").');
+  });
+
+  it('names the threshold the caller set when it conflicts with a default, and says which default is in the way', () => {
+    expect(() => new BackpressureManager({ loadSheddingThreshold: 0.9, criticalThreshold: 0.85 })).toThrow(
+      'Option "loadSheddingThreshold" must be more than fireSeason.criticalThreshold, which is 0.95 by default: set fireSeason.criticalThreshold below 0.9 as well, or raise this value (got 0.9).',
+    );
+    expect(() => new BackpressureManager({ criticalThreshold: 0.6 })).toThrow(expect.objectContaining({ context: { option: 'criticalThreshold', value: 0.6 } }));
+    // Both set: the lower one is named, as before.
+    expect(() => new BackpressureManager({ loadSheddingThreshold: 0.9, criticalThreshold: 0.85, fireSeason: { criticalThreshold: 0.95 } })).toThrow(
+      'Option "fireSeason.criticalThreshold" must be less than loadSheddingThreshold (0.9) (got 0.95).',
+    );
+    expect(new BackpressureManager({ loadSheddingThreshold: 0.9, criticalThreshold: 0.85, fireSeason: { criticalThreshold: 0.88 } }).thresholds).toEqual({ warning: 0.7, critical: 0.85, loadShedding: 0.9 });
   });
 });

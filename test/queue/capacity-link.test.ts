@@ -10,7 +10,7 @@ const { CRITICAL, HIGH, LOW } = Priority;
 describe('fire-season capacity: BackpressureManager profileChange → QueueManager.setCapacity', () => {
   it('wired by hand, the queue follows the profile and the next check sees the resized fill', () => {
     const { clock, queue } = fakeQueue({ lingerMs: { low: 3_600_000 } });
-    const backpressure = new BackpressureManager({ clock, fill: () => queue.utilization, random: () => 0 });
+    const backpressure = new BackpressureManager({ clock, fill: () => queue.utilization, random: () => 0, checkIntervalMs: 0 });
     backpressure.on('profileChange', (event) => queue.setCapacity(event.effectiveCapacity));
 
     queue.tryEnqueueMany(records('l', 9_500), LOW);

@@ -3,14 +3,16 @@ import { CHUNK_FIXED_HEADER_BYTES } from '../../imagery/chunk-header.js';
 import { IMAGE_HEADER_BYTES } from '../../imagery/image-header.js';
 import { MAX_IMAGE_ID_LENGTH } from '../../imagery/image-id.js';
 import { matchesAnyGlob } from '../glob.js';
+import { checkFireSeasonCapacity } from './backpressure.js';
+import type { FireSeasonCapacityConfig } from './backpressure.js';
 import { checkTopicsDeclared } from './declared-topics.js';
 import type { TopicNamingConfig } from './declared-topics.js';
 import { readable } from './refine.js';
 
 /** The parts of the parsed configuration the cross-section checks read. */
-interface CheckedConfig extends TopicNamingConfig {
+interface CheckedConfig extends TopicNamingConfig, FireSeasonCapacityConfig {
   readonly priority: { readonly criticalAllowList: readonly string[] };
-  readonly queue: { readonly overflowStrategy: string };
+  readonly queue: { readonly overflowStrategy: string; readonly maxSize: number };
   readonly buffer: { readonly enabled: boolean };
   readonly topics: readonly { readonly name: string; readonly maxMessageBytes?: number | undefined }[];
   readonly images: TopicNamingConfig['images'] & { readonly directMaxBytes: number; readonly chunkSizeBytes: number };
@@ -62,6 +64,7 @@ export function checkAcrossSections(config: CheckedConfig, ctx: z.RefinementCtx)
   }
 
   checkImageSizes(config, ctx);
+  checkFireSeasonCapacity(config, ctx);
 
   if (readable(ctx, ['sources'], ['instance', 'sources'])) {
     const known = new Set(config.sources.map((source) => source.sourceId));
