@@ -239,7 +239,7 @@ export type { S3ImageReference, S3CompressionAlgorithm, S3ImageCorruptReason } f
 export { ImagePublisher } from './imagery/image-publisher.js';
 export type { ImagePublisherOptions } from './imagery/image-publisher.js';
 export type { PublishImageMeta, PublishImageOptions, PublishedImage, ImagePublishFailure, ImagePublisherEvents, ImagePublisherMetrics } from './imagery/image-publish-types.js';
-export { ImageMessageDecoder, DEFAULT_MAX_PENDING_METADATA } from './imagery/image-message-decoder.js';
+export { ImageMessageDecoder, DEFAULT_MAX_PENDING_METADATA, MAX_IMAGE_KEY_LENGTH } from './imagery/image-message-decoder.js';
 export type { ImageMessageDecoderOptions } from './imagery/image-message-decoder.js';
 export type {
   IncomingImageMessage,
@@ -263,6 +263,8 @@ export {
   IMAGE_MESSAGE_KINDS,
   ImageMetadataMessageSchema,
   parseImageMetadataMessage,
+  METADATA_ENVELOPE_BYTES,
+  MAX_METADATA_DEPTH,
 } from './imagery/image-messages.js';
 export type { ImageMessageKind, ImageRoute, IncomingHeaders, ImageMessageCorruptReason } from './imagery/image-messages.js';
 export { imagePipelineFromConfig, imageMessageDecoderOptionsFromConfig, imageAssemblerOptionsFromConfig } from './config/image-options.js';

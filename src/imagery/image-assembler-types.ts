@@ -23,7 +23,7 @@ export interface ImageAssemblerError {
 export interface ImageAssemblerEvents {
   /** A message was refused, or committing offsets failed; reading goes on. */
   error: [event: ImageAssemblerError];
-  /** An image was given up by the decoder (see `ImageMessageDecoder`). */
+  /** An image was given up by the decoder (see `ImageMessageDecoder`); after `timeout` or `memory_cap` it is read again. */
   dropped: [event: ImageDroppedEvent];
 }
 
@@ -43,6 +43,10 @@ export interface ImageAssemblerMetrics {
   readonly commits: number;
   /** Offset commits that failed (retried with the next commit; reported by the `error` event). */
   readonly commitFailures: number;
+  /** Partitions sought back to read an image (or a message) again: images given up for time or memory, retryable failures. */
+  readonly redeliveries: number;
+  /** Messages that failed in a retryable way (reported by the `error` event, then read again). */
+  readonly retryableFailures: number;
   /** The decoder's counters. */
   readonly decoder: ImageMessageDecoderMetrics;
 }

@@ -3,7 +3,7 @@ import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { positiveDurationMs, positiveInt } from '../config/schema/common.js';
 import { TypedEmitter } from '../core/events.js';
-import { ErrorCodes, FirestreamError, InvalidOptionError } from '../errors.js';
+import { ErrorCodes, FirestreamError, InvalidOptionError, isFirestreamError } from '../errors.js';
 import { buildKafkaConfig, resolveKafkaJsOptions } from '../producer/kafkajs-options.js';
 import { parseOptions } from '../producer/parse-options.js';
 import { assertValidTopicName } from '../routing/topic-names.js';
@@ -15,6 +15,7 @@ import type { ImageMessageDecoderOptions } from './image-message-decoder.js';
 import type { AssembledImage } from './image-decode-types.js';
 import type { ImageAssemblerError, ImageAssemblerEvents, ImageAssemblerMetrics, ImageReadOptions } from './image-assembler-types.js';
 import { ImageOffsetTracker } from './image-offsets.js';
+import { ImageRedeliveries } from './image-redeliveries.js';
 
 const MiB = 1_048_576;
 
@@ -38,7 +39,18 @@ export interface ImageAssemblerOptions extends KafkaConnectionOptions {
   sessionTimeoutMs?: number;
   /** Heartbeat interval in ms, also while reading waits for room (default 3,000). */
   heartbeatIntervalMs?: number;
+  /**
+   * Wait before reading messages again after an image was given up for time or memory, or a message
+   * failed in a retryable way, in ms (default 1,000); it doubles with each redelivery in a row, up
+   * to `maxRedeliveryBackoffMs`.
+   */
+  redeliveryBackoffMs?: number;
+  /** Longest wait before a redelivery, in ms (default 30,000). */
+  maxRedeliveryBackoffMs?: number;
 }
+
+/** Prefix of the offset tracker's key for a metadata message (its correlation id follows). */
+const METADATA_KEY = 'metadata\u0000';
 
 interface Buffered {
   /** The offset tracker's ticket of the image. */
@@ -57,14 +69,28 @@ const OptionsSchema = z.object({
   maxBytes: positiveInt().default(32 * MiB),
   sessionTimeoutMs: positiveDurationMs().default(30_000),
   heartbeatIntervalMs: positiveDurationMs().default(3_000),
+  redeliveryBackoffMs: positiveDurationMs().default(1_000),
+  maxRedeliveryBackoffMs: positiveDurationMs().default(30_000),
 });
 
-const OWN_KEYS = ['topic', 'groupId', 'fromBeginning', 'decoder', 'maxBufferedImages', 'maxBytesPerPartition', 'maxBytes', 'sessionTimeoutMs', 'heartbeatIntervalMs'] as const;
+const OWN_KEYS = ['topic', 'groupId', 'fromBeginning', 'decoder', 'maxBufferedImages', 'maxBytesPerPartition', 'maxBytes', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'redeliveryBackoffMs', 'maxRedeliveryBackoffMs'] as const;
 
 /** The error the iteration ends with when the consumer cannot run. */
 function consumerFailed(message: string, cause: unknown): FirestreamError {
   const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
   return new FirestreamError(ErrorCodes.CONSUMER_FAILED, `Image consumer ${message}: ${why}.`, { cause, retryable: true });
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (the caller then disconnects). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(imageAborted('read', signal));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
 }
 
 /**
@@ -78,9 +104,13 @@ function consumerFailed(message: string, cause: unknown): FirestreamError {
  *
  * Offsets are committed by the assembler, never automatically: a partition is committed up to the
  * first message of its oldest image not yet finished, where an image is finished once the loop
- * asks for the next image after it (or once the decoder gave it up). A restart therefore reads
- * again every image the loop had not finished: delivery is at least once, and a consumer that
- * must not act twice on an image can skip its `correlationId`.
+ * asks for the next image after it, or once a message of it proved corrupt. An image the decoder
+ * gave up for time or memory (`timeout`, `memory_cap`), and a message that failed in a retryable
+ * way (an object store outage, a first chunk refused for memory), are not finished: after a
+ * backoff the partition is read again from that image's first message (`consumer.seek`), so
+ * images read again before can come again. A restart also reads again every image the loop had
+ * not finished: delivery is at least once, and a consumer that must not act twice on an image can
+ * skip its `correlationId`.
  */
 export class ImageAssembler extends TypedEmitter<ImageAssemblerEvents> {
   readonly #o: z.output<typeof OptionsSchema>;
@@ -97,10 +127,12 @@ export class ImageAssembler extends TypedEmitter<ImageAssemblerEvents> {
   #failure: unknown;
   #wake: (() => void) | undefined;
   #room: (() => void) | undefined;
+  #backoff: (() => void) | undefined;
   #commits: Promise<void> = Promise.resolve();
+  readonly #redeliveries: ImageRedeliveries;
   #closing: Promise<void> | undefined;
   readonly #unsubscribe: () => void;
-  readonly #counts = { imagesYielded: 0, bytesYielded: 0, errors: 0, commits: 0, commitFailures: 0 };
+  readonly #counts = { imagesYielded: 0, bytesYielded: 0, errors: 0, commits: 0, commitFailures: 0, redeliveries: 0, retryableFailures: 0 };
 
   /** @throws {@link InvalidOptionError} naming the bad option; `INVALID_TOPIC` for a bad topic name. */
   constructor(options: ImageAssemblerOptions) {
@@ -112,11 +144,14 @@ export class ImageAssembler extends TypedEmitter<ImageAssemblerEvents> {
     for (const key of OWN_KEYS) delete connection[key];
     const resolved = resolveKafkaJsOptions(connection);
     this.#clientRetries = resolved.clientRetries;
+    this.#redeliveries = new ImageRedeliveries(this.#o.redeliveryBackoffMs, this.#o.maxRedeliveryBackoffMs);
     this.#kafka = resolved.kafka ?? new kafkajs.Kafka(buildKafkaConfig(resolved));
     this.#ownsDecoder = !(options.decoder instanceof ImageMessageDecoder);
     this.#decoder = options.decoder instanceof ImageMessageDecoder ? options.decoder : new ImageMessageDecoder(options.decoder);
     this.#unsubscribe = this.#decoder.on('dropped', (event) => {
-      this.#tracker.close(event.imageKey);
+      if (event.scope === 'metadata') this.#tracker.close(METADATA_KEY + event.imageKey);
+      else if (event.reason === 'corrupt') this.#tracker.close(event.imageKey);
+      else if (event.reason !== 'closed') this.#redeliverImage(event.imageKey);
       this.emit('dropped', event);
     });
   }
@@ -192,10 +227,11 @@ export class ImageAssembler extends TypedEmitter<ImageAssemblerEvents> {
       else this.#fail(consumerFailed('stopped', payload.error));
     });
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning });
-      await consumer.run({ autoCommit: false, eachMessage: (payload) => this.#onMessage(payload) });
+      await untilAborted(consumer.connect(), signal);
+      await untilAborted(consumer.subscribe({ topics: [topic], fromBeginning }), signal);
+      await untilAborted(consumer.run({ autoCommit: false, eachMessage: (payload) => this.#onMessage(payload) }), signal);
     } catch (err) {
+      if (signal?.aborted) throw imageAborted('read', signal);
       throw consumerFailed(`of group ${groupId} could not start on topic ${topic}`, err);
     }
   }
@@ -204,33 +240,80 @@ export class ImageAssembler extends TypedEmitter<ImageAssemblerEvents> {
     await this.#waitForRoom(heartbeat);
     if (this.#state !== 'running') return; // not handled: the next run reads it again
     const { offset } = message;
+    let handled = true;
     try {
       const result = await this.#decoder.decode(message, { signal: this.#abort.signal });
       if (result.status === 'image') {
-        const ticket = this.#tracker.hold(result.imageKey, topic, partition, offset);
+        const ticket = this.#tracker.hold(result.imageKey, topic, partition, offset, [METADATA_KEY + result.image.correlationId]);
+        this.#redeliveries.reset();
         this.#buffer.push({ ticket, image: result.image });
         this.#wake?.();
-      } else if (result.status === 'pending' || result.status === 'metadata') {
+      } else if (result.status === 'pending') {
         this.#tracker.open(result.imageKey, topic, partition, offset);
+      } else if (result.status === 'metadata') {
+        this.#tracker.open(METADATA_KEY + result.correlationId, topic, partition, offset);
       }
     } catch (error) {
       if (this.#state !== 'running') return;
+      if (isFirestreamError(error) && error.retryable) {
+        // Not handled: the commit stays at this message and the partition reads it again.
+        handled = false;
+        this.#counts.retryableFailures += 1;
+        this.#tracker.retry(topic, partition, offset);
+        this.#redeliveries.add(topic, partition, offset);
+      }
       this.#report({ error, topic, partition, offset, kind: headerText(message.headers, IMAGE_KIND_HEADER) ?? '' });
     }
-    this.#tracker.handled(topic, partition, offset);
+    if (handled) this.#tracker.handled(topic, partition, offset);
     this.#commit();
+    if (this.#redeliveries.size > 0) await this.#redeliver(heartbeat);
+  }
+
+  /** An image given up for time or memory: keep the commit at its first message and read it again. */
+  #redeliverImage(imageKey: string): void {
+    const first = this.#tracker.firstOffset(imageKey);
+    if (first !== undefined) this.#redeliveries.add(first.topic, first.partition, first.offset);
+  }
+
+  /** Waits the redelivery backoff (sending heartbeats), then seeks every partition with a message to read again. */
+  async #redeliver(heartbeat: () => Promise<void>): Promise<void> {
+    const { heartbeatIntervalMs } = this.#o;
+    let wait = this.#redeliveries.nextWaitMs();
+    while (wait > 0 && this.#state === 'running') {
+      const step = Math.min(wait, heartbeatIntervalMs);
+      await this.#sleep(step, false);
+      wait -= step;
+      if (this.#state === 'running') await heartbeat();
+    }
+    const consumer = this.#consumer;
+    if (this.#state !== 'running' || consumer === undefined) return;
+    for (const point of this.#redeliveries.take()) {
+      try {
+        consumer.seek(point);
+        this.#counts.redeliveries += 1;
+      } catch (error) {
+        this.#report({ error, topic: point.topic, partition: point.partition });
+      }
+    }
+  }
+
+  /** Waits `ms`, or less when the assembler closes (or, with `forRoom`, when the loop takes an image). */
+  async #sleep(ms: number, forRoom: boolean): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      if (forRoom) this.#room = resolve;
+      else this.#backoff = resolve;
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    });
+    clearTimeout(timer);
+    if (forRoom) this.#room = undefined;
+    else this.#backoff = undefined;
   }
 
   async #waitForRoom(heartbeat: () => Promise<void>): Promise<void> {
     while (this.#state === 'running' && this.#buffer.length - this.#head >= this.#o.maxBufferedImages) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#room = resolve;
-        timer = setTimeout(resolve, this.#o.heartbeatIntervalMs);
-        timer.unref();
-      });
-      clearTimeout(timer);
-      this.#room = undefined;
+      await this.#sleep(this.#o.heartbeatIntervalMs, true);
       if (this.#state === 'running') await heartbeat();
     }
   }
@@ -294,5 +377,6 @@ export class ImageAssembler extends TypedEmitter<ImageAssemblerEvents> {
   #wakeAll(): void {
     this.#wake?.();
     this.#room?.();
+    this.#backoff?.();
   }
 }

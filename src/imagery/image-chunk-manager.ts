@@ -21,6 +21,8 @@ export interface CreateChunksMeta {
   readonly topicMaxMessageBytes?: number;
   /** Image format, carried in every chunk header as its format code (default `unknown`, code 0). */
   readonly format?: ImageFormat;
+  /** Bytes of headers the caller adds to every chunk message beyond the suggested ones (names and values), kept free of chunk data (default 0). */
+  readonly extraHeaderBytes?: number;
   /** Whether the bytes are a `BinaryImageSerializer` message rather than a bare image (default false). */
   readonly serialized?: boolean;
 }
@@ -31,6 +33,7 @@ const CreateChunksMetaSchema = z.object({
   topicMaxMessageBytes: z.int({ error: `must be an integer from 1 to ${MAX_CHUNK_SIZE_BYTES}` }).min(1).max(MAX_CHUNK_SIZE_BYTES).optional(),
   format: z.enum(IMAGE_FORMATS, { error: `must be one of ${IMAGE_FORMATS.join(', ')}` }).optional(),
   serialized: z.boolean({ error: 'must be true or false' }).optional(),
+  extraHeaderBytes: z.int({ error: 'must be a non-negative integer' }).min(0).max(MAX_CHUNK_SIZE_BYTES).optional(),
 });
 
 /** Validates `meta`; throws {@link InvalidOptionError} naming the bad field (or `meta` when it is not an object). */
@@ -123,18 +126,18 @@ export class ImageChunkManager {
 
   /**
    * Data bytes per chunk for an image with this id: `chunkSizeBytes`, or less when the topic's
-   * `max.message.bytes` minus the chunk header, the key and headers of the message, and
-   * `recordOverheadBytes` leaves less room.
+   * `max.message.bytes` minus the chunk header, the key and headers of the message (with
+   * `extraHeaderBytes` of headers the caller adds), and `recordOverheadBytes` leaves less room.
    *
    * @throws {@link InvalidOptionError} when the topic limit leaves no room for data.
    */
-  chunkSizeFor(imageId: string, topicMaxMessageBytes = this.#topicMaxMessageBytes): number {
+  chunkSizeFor(imageId: string, topicMaxMessageBytes = this.#topicMaxMessageBytes, extraHeaderBytes = 0): number {
     if (topicMaxMessageBytes === undefined) return this.#chunkSize;
     if (!Number.isSafeInteger(topicMaxMessageBytes) || topicMaxMessageBytes < 1 || topicMaxMessageBytes > MAX_CHUNK_SIZE_BYTES) {
       throw new InvalidOptionError('topicMaxMessageBytes', topicMaxMessageBytes, `must be an integer from 1 to ${MAX_CHUNK_SIZE_BYTES}`);
     }
     // Key (the image id) and the two headers are counted exactly; the rest is recordOverheadBytes.
-    const ownBytes = imageId.length + IMAGE_KIND_HEADER.length + IMAGE_KIND_CHUNK.length + IMAGE_ID_HEADER.length + imageId.length;
+    const ownBytes = 2 * Buffer.byteLength(imageId) + IMAGE_KIND_HEADER.length + IMAGE_KIND_CHUNK.length + IMAGE_ID_HEADER.length + extraHeaderBytes;
     const reserved = chunkHeaderBytes(imageId) + ownBytes + this.#recordOverheadBytes;
     const room = topicMaxMessageBytes - reserved;
     if (room < 1) {
@@ -168,7 +171,7 @@ export class ImageChunkManager {
     const imageSha = createHash('sha256').update(buf).digest();
     const sha256 = imageSha.toString('hex');
     const imageId = createImageId(m.sourceId, m.timestamp ?? Math.floor(this.#clock.now()), sha256);
-    const chunkSize = this.chunkSizeFor(imageId, m.topicMaxMessageBytes ?? this.#topicMaxMessageBytes);
+    const chunkSize = this.chunkSizeFor(imageId, m.topicMaxMessageBytes ?? this.#topicMaxMessageBytes, m.extraHeaderBytes ?? 0);
     const total = chunkCount(buf.length, chunkSize);
     if (total > MAX_CHUNK_COUNT) {
       throw new FirestreamError(ErrorCodes.IMAGE_TOO_LARGE, `Image ${imageId} would need ${total} chunks of ${chunkSize} bytes, more than ${MAX_CHUNK_COUNT}.`, {

@@ -61,11 +61,18 @@ export interface ImageDroppedEvent {
   readonly imageKey: string;
   /** Why: chunks or the image missing at expiry (`timeout`), evicted for newer ones (`memory_cap`), `closed`, or a message of it refused (`corrupt`). */
   readonly reason: ImageDropReason;
+  /**
+   * `image`: the image itself was given up (`imageKey` as in its decode results); only `corrupt`
+   * means its messages are bad, after `timeout` or `memory_cap` reading them again can complete it.
+   * `metadata`: only a pending metadata message was let go (`imageKey` is its correlation id);
+   * its image, when it comes, is handed over without it.
+   */
+  readonly scope: 'image' | 'metadata';
 }
 
 /** Events of an {@link ImageMessageDecoder}. */
 export interface ImageMessageDecoderEvents {
-  /** An image will not be handed over: its messages need not be kept (or re-read) for it. */
+  /** An image (or a pending metadata message) was given up; see {@link ImageDroppedEvent.scope}. */
   dropped: [event: ImageDroppedEvent];
 }
 

@@ -4,13 +4,14 @@ import { ImagesSchema } from '../config/schema/images.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { TypedEmitter } from '../core/events.js';
-import { InvalidOptionError, isFirestreamError } from '../errors.js';
+import { describeValue, InvalidOptionError, isFirestreamError } from '../errors.js';
 import { parseOptions } from '../producer/parse-options.js';
 import { BinaryImageSerializer } from './binary-image-serializer.js';
 import { createCorrelationId } from './correlation-id.js';
 import { IMAGE_FORMATS } from './image-format.js';
 import type { ImageFormat } from './image-format.js';
 import { IMAGE_ID_HEADER, IMAGE_KIND_CHUNK, IMAGE_KIND_HEADER } from './image-id.js';
+import { DEFAULT_MAX_METADATA_BYTES } from './image-metadata.js';
 import type { ImageMetadataMessage } from './image-metadata.js';
 import {
   headerText,
@@ -47,9 +48,14 @@ export interface ImageMessageDecoderOptions {
   maxPendingMetadata?: number;
   /** How long a metadata message waits for its image, in ms (default `images.reassemblyTimeoutMs`, 5 min). */
   metadataTimeoutMs?: number;
+  /** Most bytes of caller attributes a metadata message may carry, as for the publisher (default 64 KiB). */
+  maxMetadataBytes?: number;
   /** Time source of the metadata expiry (monotonic time; default the system clock). */
   clock?: Clock;
 }
+
+/** Longest correlation id or image id header read; a longer one makes the message `IMAGE_CORRUPT` (reason `correlation`). */
+export const MAX_IMAGE_KEY_LENGTH = 128;
 
 interface PendingMetadata {
   readonly imageKey: string;
@@ -63,6 +69,7 @@ const OptionsSchema = z.strictObject({
   s3: z.custom<S3ReferenceHandler>((v) => v !== null && typeof v === 'object' && typeof (v as S3ReferenceHandler).fetchAndVerify === 'function', 'must be an S3ReferenceHandler').optional(),
   maxPendingMetadata: positiveInt().default(DEFAULT_MAX_PENDING_METADATA),
   metadataTimeoutMs: positiveDurationMs().default(IMAGE_DEFAULTS.reassemblyTimeoutMs),
+  maxMetadataBytes: positiveInt().default(DEFAULT_MAX_METADATA_BYTES),
   clock: z.custom<Clock>((v) => v !== null && typeof v === 'object' && typeof (v as Clock).monotonic === 'function', 'must be a Clock').default(systemClock),
 });
 
@@ -88,6 +95,7 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
   readonly #s3: S3ReferenceHandler | undefined;
   readonly #maxPending: number;
   readonly #timeoutMs: number;
+  readonly #maxMetadataBytes: number;
   readonly #clock: Clock;
   // Insertion order is arrival order, and so deadline order.
   readonly #pending = new Map<string, PendingMetadata>();
@@ -106,12 +114,16 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
     this.#s3 = o.s3;
     this.#maxPending = o.maxPendingMetadata;
     this.#timeoutMs = o.metadataTimeoutMs;
-    this.#reassembler.on('incomplete', (e) => this.emit('dropped', { imageKey: e.imageId, reason: e.reason }));
-    this.#reassembler.on('imageCorrupt', (e) => this.emit('dropped', { imageKey: e.imageId, reason: 'corrupt' }));
+    this.#maxMetadataBytes = o.maxMetadataBytes;
+    this.#reassembler.on('incomplete', (e) => this.emit('dropped', { imageKey: e.imageId, reason: e.reason, scope: 'image' }));
+    this.#reassembler.on('imageCorrupt', (e) => this.emit('dropped', { imageKey: e.imageId, reason: 'corrupt', scope: 'image' }));
   }
 
   /**
    * Decodes one message.
+   *
+   * A retryable failure (the object store's `retryable` error, a first chunk refused for memory)
+   * gives nothing up: decode the same message again later.
    *
    * @throws `FIRESTREAM_IMAGE_CORRUPT` for a message that fails its checks (`context.reason` says
    *   which); `FIRESTREAM_IMAGE_TOO_LARGE` over a size limit; `FIRESTREAM_INVALID_OPTION` for a
@@ -127,14 +139,20 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
       return { status: 'ignored', reason: 'unknown-kind' };
     }
     this.#messages[kind as ImageMessageKind] += 1;
-    const correlationId = headerText(message.headers, IMAGE_CORRELATION_HEADER);
-    const imageKey = headerText(message.headers, IMAGE_ID_HEADER) ?? correlationId;
+    const correlationHeader = headerText(message.headers, IMAGE_CORRELATION_HEADER);
+    const idHeader = headerText(message.headers, IMAGE_ID_HEADER);
+    const tooLong = [correlationHeader, idHeader].some((h) => h !== undefined && h.length > MAX_IMAGE_KEY_LENGTH);
+    const correlationId = tooLong ? undefined : correlationHeader;
+    const imageKey = tooLong ? undefined : (idHeader ?? correlationHeader);
     try {
+      if (tooLong) {
+        throw imageMessageCorrupt('correlation', `a ${kind} message has a ${IMAGE_CORRELATION_HEADER} or ${IMAGE_ID_HEADER} header longer than ${MAX_IMAGE_KEY_LENGTH} characters.`, { kind });
+      }
       const value = message.value;
       if (value === null || value.length === 0) throw imageMessageCorrupt('empty', `a ${kind} message has no value.`, { kind });
       switch (kind as ImageMessageKind) {
         case IMAGE_KIND_METADATA:
-          return this.#metadata(value, correlationId, imageKey);
+          return this.#metadata(value, correlationId);
         case IMAGE_KIND_CHUNK:
           return await this.#chunk(value, correlationId);
         case IMAGE_KIND_PACKET:
@@ -145,8 +163,11 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
     } catch (err) {
       this.#counts.failures += 1;
       // A refused packet, reference or metadata message ends its image; a refused chunk does not
-      // (a good redelivery can still complete it), the reassembler reports when it gives up.
-      if (kind !== IMAGE_KIND_CHUNK && imageKey !== undefined) this.#drop(imageKey, correlationId, 'corrupt');
+      // (a good redelivery can still complete it), the reassembler reports when it gives up. A
+      // retryable failure (an object store outage) ends nothing: the message is to be read again.
+      const retryable = isFirestreamError(err) && err.retryable;
+      if (kind === IMAGE_KIND_METADATA && correlationId !== undefined && !retryable) this.#dropMetadata(correlationId, 'corrupt');
+      else if (kind !== IMAGE_KIND_CHUNK && imageKey !== undefined && !retryable) this.#drop(imageKey, correlationId, 'corrupt');
       if (signal?.aborted && !isFirestreamError(err)) throw imageAborted('decode', signal);
       throw err;
     }
@@ -160,7 +181,7 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
   /** Drops every image in reassembly and every pending metadata message (event `dropped`, reason `closed`). */
   close(): void {
     this.#reassembler.close();
-    for (const [correlationId, entry] of [...this.#pending]) this.#drop(entry.imageKey, correlationId, 'closed');
+    for (const correlationId of [...this.#pending.keys()]) this.#dropMetadata(correlationId, 'closed');
   }
 
   /** Counters and gauges; plain data. */
@@ -174,19 +195,22 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
     });
   }
 
-  #metadata(value: Buffer, correlationId: string | undefined, imageKey: string | undefined): ImageDecodeResult {
-    const metadata = parseImageMetadataMessage(value);
+  /** A metadata message, kept under its correlation id (checked against the header), which is also its `imageKey`. */
+  #metadata(value: Buffer, correlationId: string | undefined): ImageDecodeResult {
+    const metadata = parseImageMetadataMessage(value, this.#maxMetadataBytes);
     if (correlationId !== undefined && metadata.correlation_id !== correlationId) {
-      throw imageMessageCorrupt('correlation', `the metadata message says correlation id ${metadata.correlation_id}, its header ${correlationId}.`, { correlationId });
+      throw imageMessageCorrupt('correlation', `the metadata message says correlation id ${describeValue(metadata.correlation_id)}, its header ${describeValue(correlationId)}.`, {
+        correlationId: describeValue(correlationId),
+      });
     }
-    const key = imageKey ?? metadata.correlation_id;
-    this.#pending.delete(metadata.correlation_id);
-    this.#pending.set(metadata.correlation_id, { imageKey: key, metadata, deadline: this.#clock.monotonic() + this.#timeoutMs });
-    for (const [oldest, entry] of this.#pending) {
+    const key = metadata.correlation_id;
+    this.#pending.delete(key);
+    this.#pending.set(key, { imageKey: key, metadata, deadline: this.#clock.monotonic() + this.#timeoutMs });
+    for (const oldest of this.#pending.keys()) {
       if (this.#pending.size <= this.#maxPending) break;
-      this.#drop(entry.imageKey, oldest, 'memory_cap');
+      this.#dropMetadata(oldest, 'memory_cap');
     }
-    return { status: 'metadata', imageKey: key, correlationId: metadata.correlation_id, metadata };
+    return { status: 'metadata', imageKey: key, correlationId: key, metadata };
   }
 
   async #chunk(value: Buffer, correlationHeader: string | undefined): Promise<ImageDecodeResult> {
@@ -225,7 +249,9 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
     if (this.#s3 === undefined) throw new InvalidOptionError('s3', undefined, 'must be an S3ReferenceHandler to read S3 reference messages (one arrived)');
     const reference = parseS3ImageReference(value);
     if (correlationHeader !== undefined && reference.correlation_id !== correlationHeader) {
-      throw imageMessageCorrupt('correlation', `the reference says correlation id ${reference.correlation_id}, its header ${correlationHeader}.`, { correlationId: correlationHeader });
+      throw imageMessageCorrupt('correlation', `the reference says correlation id ${describeValue(reference.correlation_id)}, its header ${describeValue(correlationHeader)}.`, {
+        correlationId: describeValue(correlationHeader),
+      });
     }
     const bytes = await this.#s3.fetchAndVerify(reference, signal ? { signal } : {});
     const format = (IMAGE_FORMATS as readonly string[]).includes(reference.format) ? (reference.format as ImageFormat) : 'unknown';
@@ -248,15 +274,23 @@ export class ImageMessageDecoder extends TypedEmitter<ImageMessageDecoderEvents>
     let expired = 0;
     for (const [correlationId, entry] of this.#pending) {
       if (entry.deadline > now) break;
-      this.#drop(entry.imageKey, correlationId, 'timeout');
+      this.#dropMetadata(correlationId, 'timeout');
       expired += 1;
     }
     return expired;
   }
 
+  /** Gives up an image (and its pending metadata message). */
   #drop(imageKey: string, correlationId: string | undefined, reason: ImageDropReason): void {
-    if (correlationId !== undefined && this.#pending.delete(correlationId)) this.#counts.metadataDropped += 1;
-    this.emit('dropped', { imageKey, reason });
+    if (correlationId !== undefined) this.#dropMetadata(correlationId, reason);
+    this.emit('dropped', { imageKey, reason, scope: 'image' });
+  }
+
+  /** Gives up a pending metadata message: its image, if it comes, is handed over without it. */
+  #dropMetadata(correlationId: string, reason: ImageDropReason): void {
+    if (!this.#pending.delete(correlationId)) return;
+    this.#counts.metadataDropped += 1;
+    this.emit('dropped', { imageKey: correlationId, reason, scope: 'metadata' });
   }
 }
 

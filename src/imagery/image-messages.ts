@@ -12,6 +12,7 @@ import type { ImageFormat } from './image-format.js';
 import { IMAGE_COMPRESSIONS } from './image-header.js';
 import type { ImageCompression } from './image-header.js';
 import { IMAGE_ID_HEADER, IMAGE_KIND_CHUNK, IMAGE_KIND_HEADER } from './image-id.js';
+import { DEFAULT_MAX_METADATA_BYTES } from './image-metadata.js';
 import type { ImageMetadataMessage, JsonValue } from './image-metadata.js';
 
 /** Kafka header carrying the correlation id of every message of an image. */
@@ -145,15 +146,53 @@ export const ImageMetadataMessageSchema = z.object({
   metadata: z.record(z.string(), z.json()),
 });
 
+/** Bytes a metadata message may take beyond its caller attributes (the fixed fields, with room to spare). */
+export const METADATA_ENVELOPE_BYTES = 4_096;
+
+/** Deepest nesting of arrays and objects read in a metadata message. */
+export const MAX_METADATA_DEPTH = 64;
+
+/** Deepest nesting of `[` and `{` in JSON text, outside strings; stops counting past `limit`. */
+function jsonDepth(text: Buffer, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return deepest;
+}
+
 /**
- * Parses a metadata message (JSON bytes).
+ * Parses a metadata message (JSON bytes) whose caller attributes take at most `maxMetadataBytes`
+ * (the message at most that plus {@link METADATA_ENVELOPE_BYTES}), nested at most
+ * {@link MAX_METADATA_DEPTH} deep; both are checked before the JSON is parsed.
  *
  * @throws `FIRESTREAM_IMAGE_CORRUPT` (`context.reason: 'metadata'`) naming the first bad field.
  */
-export function parseImageMetadataMessage(value: Uint8Array): ImageMetadataMessage {
+export function parseImageMetadataMessage(value: Uint8Array, maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES): ImageMetadataMessage {
+  const maxBytes = maxMetadataBytes + METADATA_ENVELOPE_BYTES;
+  if (value.byteLength > maxBytes) {
+    throw imageMessageCorrupt('metadata', `the metadata message is ${value.byteLength} bytes, more than ${maxBytes} (maxMetadataBytes ${maxMetadataBytes} + ${METADATA_ENVELOPE_BYTES}).`, {
+      bytes: value.byteLength,
+      maxBytes,
+    });
+  }
+  const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (jsonDepth(text, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH) {
+    throw imageMessageCorrupt('metadata', `the metadata message nests arrays or objects more than ${MAX_METADATA_DEPTH} deep.`, { maxDepth: MAX_METADATA_DEPTH });
+  }
   let input: unknown;
   try {
-    input = JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'));
+    input = JSON.parse(text.toString('utf8'));
   } catch (err) {
     throw imageMessageCorrupt('metadata', 'the metadata message is not valid JSON.', {}, err);
   }

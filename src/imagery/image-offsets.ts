@@ -22,6 +22,8 @@ interface PartitionState {
   readonly open: Map<string, bigint>;
   /** First offset of each image handed over and not yet released, by ticket. */
   readonly held: Map<number, bigint>;
+  /** A message to read again (a retryable failure): the commit does not pass it until it is handled. */
+  retryFrom: bigint | undefined;
   /** One past the last message handled; -1 before any. */
   next: bigint;
   /** Last offset confirmed as committed; -1 before any. */
@@ -33,7 +35,8 @@ const partitionId = (topic: string, partition: number): string => `${partition}:
 /**
  * Tracks, per partition, the images whose messages were read but that were not yet handed over
  * and released, and says how far each partition may be committed: to the first message of its
- * oldest open or held image, or past the last message handled when there is none. An image handed
+ * oldest open or held image (or a message to read again), or past the last message handled when
+ * there is none. An image handed
  * over is held under a ticket of its own, so that later messages with the same key (a
  * redelivery, a corrupt copy) cannot release it. Pure bookkeeping, no I/O.
  */
@@ -59,18 +62,40 @@ export class ImageOffsetTracker {
   /** Records that the message at `offset` was read and decoded (whatever its outcome). */
   handled(topic: string, partition: number, offset: string): void {
     const state = this.#state(topic, partition);
+    if (state.retryFrom === BigInt(offset)) state.retryFrom = undefined;
     const next = BigInt(offset) + 1n;
     if (next > state.next) state.next = next;
   }
 
+  /** Records that the message at `offset` failed in a way worth retrying: the commit stays at or before it until it is handled. */
+  retry(topic: string, partition: number, offset: string): void {
+    const state = this.#state(topic, partition);
+    const at = BigInt(offset);
+    if (state.retryFrom === undefined || at < state.retryFrom) state.retryFrom = at;
+  }
+
+  /** First offset of the open image `imageKey` and its partition, if it is open. */
+  firstOffset(imageKey: string): CommitPoint | undefined {
+    const state = this.#keys.get(imageKey);
+    const first = state?.open.get(imageKey);
+    return state === undefined || first === undefined ? undefined : { topic: state.topic, partition: state.partition, offset: first.toString() };
+  }
+
   /**
    * Records that the image `imageKey`, whose last message is at `offset`, was handed over: it is
-   * held, from its first message, until {@link ImageOffsetTracker.release} of the returned ticket.
+   * held, from its first message (or that of the open `alsoKeys` of the same partition, such as its
+   * metadata message), until {@link ImageOffsetTracker.release} of the returned ticket.
    */
-  hold(imageKey: string, topic: string, partition: number, offset: string): number {
+  hold(imageKey: string, topic: string, partition: number, offset: string, alsoKeys: readonly string[] = []): number {
     const state = this.#keys.get(imageKey) ?? this.#state(topic, partition);
-    const first = state.open.get(imageKey) ?? BigInt(offset);
+    let first = state.open.get(imageKey) ?? BigInt(offset);
     this.close(imageKey);
+    for (const key of alsoKeys) {
+      const other = state.open.get(key);
+      if (other === undefined) continue;
+      if (other < first) first = other;
+      this.close(key);
+    }
     const ticket = this.#nextTicket++;
     state.held.set(ticket, first);
     this.#tickets.set(ticket, state);
@@ -95,7 +120,7 @@ export class ImageOffsetTracker {
   due(): CommitPoint[] {
     const points: CommitPoint[] = [];
     for (const state of this.#partitions.values()) {
-      let point: bigint | undefined;
+      let point: bigint | undefined = state.retryFrom;
       for (const offset of [...state.open.values(), ...state.held.values()]) if (point === undefined || offset < point) point = offset;
       point ??= state.next;
       if (point < 0n || point <= state.committed) continue;
@@ -127,7 +152,7 @@ export class ImageOffsetTracker {
     const id = partitionId(topic, partition);
     let state = this.#partitions.get(id);
     if (state === undefined) {
-      state = { topic, partition, open: new Map(), held: new Map(), next: -1n, committed: -1n };
+      state = { topic, partition, open: new Map(), held: new Map(), retryFrom: undefined, next: -1n, committed: -1n };
       this.#partitions.set(id, state);
     }
     return state;

@@ -10,7 +10,7 @@ import type { OutgoingMessage, RecordProducer } from '../producer/record-produce
 import { assertValidTopicName } from '../routing/topic-names.js';
 import { BinaryImageSerializer } from './binary-image-serializer.js';
 import { DEFAULT_RECORD_OVERHEAD_BYTES, MAX_CHUNK_SIZE_BYTES } from './chunk-options.js';
-import { createCorrelationId, parseCorrelationId } from './correlation-id.js';
+import { CORRELATION_HASH_HEX_CHARS, createCorrelationId, parseCorrelationId } from './correlation-id.js';
 import type { ImageChunkSet } from './image-chunk-manager.js';
 import { ImageChunkManager } from './image-chunk-manager.js';
 import { detectFormat } from './image-format.js';
@@ -20,7 +20,7 @@ import { IMAGE_KIND_CHUNK } from './image-id.js';
 import type { ImageMetadataInput, ImageMetadataMessage } from './image-metadata.js';
 import type { ImagePublisherEvents, ImagePublisherMetrics, PublishedImage, PublishImageMeta, PublishImageOptions } from './image-publish-types.js';
 import { DEFAULT_MAX_METADATA_BYTES, parseImageMetadata } from './image-metadata.js';
-import { groupByBytes, IMAGE_KIND_METADATA, IMAGE_KIND_PACKET, IMAGE_KIND_REFERENCE, imageAborted, imageMessageHeaders, imageMetadataMessage, messageBytes } from './image-messages.js';
+import { groupByBytes, IMAGE_CORRELATION_HEADER, IMAGE_KIND_METADATA, IMAGE_KIND_PACKET, IMAGE_KIND_REFERENCE, imageAborted, imageMessageHeaders, imageMetadataMessage, messageBytes } from './image-messages.js';
 import type { ImageRoute } from './image-messages.js';
 import { routeBySize } from './image-routing.js';
 import type { S3ReferenceHandler } from './s3-reference-handler.js';
@@ -173,7 +173,7 @@ export class ImagePublisher extends TypedEmitter<ImagePublisherEvents> {
     }
     // The packet is too large for the topic: send it in chunks, flagged as a serializer message.
     const timestamp = parseCorrelationId(correlationId)?.timestamp ?? Math.floor(this.#o.clock.now());
-    const set = this.#createChunks(packet, { sourceId: metadataMessage.source_id, timestamp, format: metadataMessage.format, serialized: true });
+    const set = this.#createChunks(packet, { sourceId: metadataMessage.source_id, timestamp, format: metadataMessage.format, serialized: true }, correlationId.length);
     return { messages: chunkedMessages(metadataMessage, correlationId, set), result: { ...base, route: 'chunked', imageId: set.imageId, directFallback: true } };
   }
 
@@ -181,7 +181,9 @@ export class ImagePublisher extends TypedEmitter<ImagePublisherEvents> {
     const { sourceId, attributes } = parseImageMetadata(attributesOf(meta), this.#o.maxMetadataBytes);
     const timestamp = Math.floor(this.#o.clock.now());
     const format = meta.format ?? detectFormat(data);
-    const set = this.#createChunks(data, { sourceId, timestamp, format, serialized: false });
+    // The correlation id, made once the hash is known: `{timestamp}_{size}_{16 hex}`.
+    const correlationIdLength = `${timestamp}_${data.length}_`.length + CORRELATION_HASH_HEX_CHARS;
+    const set = this.#createChunks(data, { sourceId, timestamp, format, serialized: false }, correlationIdLength);
     const correlationId = createCorrelationId(timestamp, data.length, set.sha256);
     const metadata = imageMetadataMessage({ correlationId, sourceId, format, imageSize: data.length, sha256: set.sha256, timestamp, attributes });
     return {
@@ -214,9 +216,11 @@ export class ImagePublisher extends TypedEmitter<ImagePublisherEvents> {
     };
   }
 
-  #createChunks(bytes: Buffer | Uint8Array, meta: { sourceId: string; timestamp: number; format: ImageFormat; serialized: boolean }): ImageChunkSet {
+  /** Chunks of `bytes`, sized for messages that also carry the correlation header (its id `correlationIdLength` characters long). */
+  #createChunks(bytes: Buffer | Uint8Array, meta: { sourceId: string; timestamp: number; format: ImageFormat; serialized: boolean }, correlationIdLength: number): ImageChunkSet {
     const limit = this.#o.topicMaxMessageBytes;
-    return this.#chunkManager.createChunks(bytes, { ...meta, ...(limit === undefined ? {} : { topicMaxMessageBytes: limit }) });
+    const extraHeaderBytes = IMAGE_CORRELATION_HEADER.length + correlationIdLength;
+    return this.#chunkManager.createChunks(bytes, { ...meta, extraHeaderBytes, ...(limit === undefined ? {} : { topicMaxMessageBytes: limit }) });
   }
 
   async #send(messages: readonly OutgoingMessage[], options: PublishImageOptions): Promise<void> {

@@ -1,4 +1,4 @@
-import type { EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
 import { ImageAssembler } from '../../src/imagery/image-assembler.js';
@@ -8,37 +8,17 @@ import { InMemoryProducer } from '../../src/testing/in-memory-producer.js';
 import type { StoredMessage } from '../../src/testing/in-memory-producer.js';
 import { sha256Hex, syntheticImage } from './image-fixtures.js';
 import { rejection } from './rejection.js';
+import { SeekableConsumer } from './seekable-consumer.js';
 
 const TOPIC = 'imagery';
 
-/** A kafkajs consumer stand-in: `run` feeds one partition's messages to `eachMessage`, one at a time, and records commits. */
-class FakeConsumer {
-  readonly events = { GROUP_JOIN: 'group_join', CRASH: 'crash' };
-  readonly commits: string[] = [];
-  /** Offsets `eachMessage` has been called with. */
-  readonly delivered: string[] = [];
-  running = false;
-  constructor(private readonly messages: KafkaMessage[]) {}
-  on(): () => void {
-    return () => undefined;
+/** The stand-in consumer over one partition's messages. */
+class FakeConsumer extends SeekableConsumer {
+  constructor(messages: KafkaMessage[]) {
+    super(messages.map((m) => ({ p: 0, m })));
   }
-  async connect(): Promise<void> {}
-  async subscribe(): Promise<void> {}
-  async run({ eachMessage }: { eachMessage: (p: EachMessagePayload) => Promise<void> }): Promise<void> {
-    this.running = true;
-    void (async () => {
-      for (const message of this.messages) {
-        if (!this.running) return;
-        this.delivered.push(message.offset);
-        await eachMessage({ topic: TOPIC, partition: 0, message, heartbeat: async () => undefined, pause: () => () => undefined });
-      }
-    })();
-  }
-  async commitOffsets(points: { offset: string }[]): Promise<void> {
-    if (this.running) this.commits.push(...points.map((p) => p.offset));
-  }
-  async disconnect(): Promise<void> {
-    this.running = false;
+  get offsets(): string[] {
+    return this.commits.map((c) => c.offset);
   }
 }
 
@@ -85,14 +65,14 @@ describe('ImageAssembler (with a stand-in consumer)', () => {
         // The loop holds A and B waits in the full buffer: reading stopped before C, and
         // nothing past A's first message is committed (the corrupt copy of A did not release it).
         expect(consumer.delivered.at(-1)).toBe('7');
-        expect(consumer.commits.every((offset) => offset === '0')).toBe(true);
+        expect(consumer.offsets.every((offset) => offset === '0')).toBe(true);
       }
       if (seen.length === 2) break;
     }
     expect(seen).toEqual(sha256.slice(0, 2));
     expect(errors.map((e) => [e.offset, e.kind, (e.error as { code?: string }).code])).toEqual([['4', 'packet', ErrorCodes.IMAGE_CORRUPT]]);
     // A finished; B held by the loop when it stopped: the group resumes at B's metadata message.
-    expect(consumer.commits.at(-1)).toBe('5');
+    expect(consumer.offsets.at(-1)).toBe('5');
     expect(assembler.getMetrics()).toMatchObject({ imagesYielded: 2, errors: 1, decoder: { unknownKind: 1 } });
   });
 

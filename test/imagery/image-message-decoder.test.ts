@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
 import { BinaryImageSerializer } from '../../src/imagery/binary-image-serializer.js';
 import { chunkMessages, ImageChunkManager } from '../../src/imagery/image-chunk-manager.js';
-import { IMAGE_KIND_HEADER } from '../../src/imagery/image-id.js';
+import { IMAGE_ID_HEADER, IMAGE_KIND_HEADER } from '../../src/imagery/image-id.js';
 import { IMAGE_CORRELATION_HEADER } from '../../src/imagery/image-messages.js';
 import { ImageMessageDecoder } from '../../src/imagery/image-message-decoder.js';
 import type { ImageDroppedEvent, IncomingImageMessage } from '../../src/imagery/image-decode-types.js';
@@ -85,7 +85,9 @@ describe('ImageMessageDecoder', () => {
     if (done.status !== 'image') throw new Error('expected an image');
     expect(done.image.bytes.equals(tiff)).toBe(true);
     expect(done.image).toMatchObject({ route: 'chunked', format: 'tiff', metadata: { source_id: 'goes_18' } });
-    expect(new Set(results.map((r) => r.imageKey))).toEqual(new Set([done.image.imageId]));
+    // The metadata message is keyed by its (checked) correlation id, the chunks by the image id.
+    expect(results[0]!.imageKey).toBe(done.image.correlationId);
+    expect(new Set(results.slice(1).map((r) => r.imageKey))).toEqual(new Set([done.image.imageId]));
   });
 
   it('derives the correlation id of chunks that carry no correlation header', async () => {
@@ -106,7 +108,11 @@ describe('ImageMessageDecoder', () => {
     await decoder.decode(metadata!);
     const err = await rejection(decoder.decode({ ...packet!, value: bad }));
     expect([err.code, err.context['reason']]).toEqual([ErrorCodes.IMAGE_CORRUPT, 'checksum']);
-    expect(dropped).toEqual([{ imageKey: packet!.headers![IMAGE_CORRELATION_HEADER]!.toString(), reason: 'corrupt' }]);
+    const key = packet!.headers![IMAGE_CORRELATION_HEADER]!.toString();
+    expect(dropped).toEqual([
+      { imageKey: key, reason: 'corrupt', scope: 'metadata' },
+      { imageKey: key, reason: 'corrupt', scope: 'image' },
+    ]);
     expect(decoder.getMetrics()).toMatchObject({ failures: 1, pendingMetadata: 0, metadataDropped: 1 });
     const next = syntheticImage('png', 400);
     const [, goodPacket] = await messagesOf(next);
@@ -167,8 +173,53 @@ describe('ImageMessageDecoder', () => {
     keys.push((await decoder.decode(second!)).imageKey);
     decoder.close();
     expect(dropped).toEqual([
-      { imageKey: keys[0], reason: 'timeout' },
-      { imageKey: keys[1], reason: 'closed' },
+      { imageKey: keys[0], reason: 'timeout', scope: 'image' },
+      { imageKey: keys[1], reason: 'closed', scope: 'image' },
     ]);
+  });
+
+  it('gives nothing up on a retryable object store failure, and decodes the same message later', async () => {
+    const store = new InMemoryObjectStore({ bucket: 'fire-images' });
+    const hdf5 = syntheticImage('hdf5', 6_000);
+    const [metadata, reference] = await messagesOf(hdf5, { store });
+    const { decoder, dropped } = setup({ store });
+    await decoder.decode(metadata!);
+    store.failNext('get');
+    const err = await rejection(decoder.decode(reference!));
+    expect(err.retryable).toBe(true);
+    expect(dropped).toEqual([]);
+    expect(decoder.getMetrics().pendingMetadata).toBe(1);
+    expect(await decoder.decode(reference!)).toMatchObject({ status: 'image', image: { sha256: sha256Hex(hdf5), metadata: { source_id: 'goes_18' } } });
+  });
+
+  it('refuses correlation and image id headers over 128 characters without repeating them', async () => {
+    const [metadata, packet] = await messagesOf(syntheticImage('png', 300));
+    const { decoder, dropped } = setup();
+    const huge = 'x'.repeat(1_000_000);
+    for (const m of [withHeader(packet!, IMAGE_CORRELATION_HEADER, huge), withHeader(metadata!, IMAGE_ID_HEADER, huge)]) {
+      const err = await rejection(decoder.decode(m));
+      expect([err.code, err.context['reason']]).toEqual([ErrorCodes.IMAGE_CORRUPT, 'correlation']);
+      expect(err.message.length).toBeLessThan(300);
+    }
+    expect(dropped).toEqual([]);
+    const mismatch = await rejection(decoder.decode(withHeader(metadata!, IMAGE_CORRELATION_HEADER, 'y'.repeat(128))));
+    expect(mismatch.context['reason']).toBe('correlation');
+    expect(mismatch.message.length).toBeLessThan(400);
+  });
+
+  it('refuses oversized and deeply nested metadata messages as IMAGE_CORRUPT before parsing them', async () => {
+    const [metadata] = await messagesOf(syntheticImage('png', 300));
+    const { decoder } = setup();
+    const meta = JSON.parse(metadata!.value!.toString()) as Record<string, unknown>;
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const nested = Buffer.from(JSON.stringify({ ...meta, metadata: { x: 0 } }).replace('{"x":0}', `{"x":${deep}}`));
+    const big = Buffer.from(JSON.stringify({ ...meta, metadata: { blob: 'x'.repeat(8 * 1024 * 1024) } }));
+    const shallow = Buffer.from(JSON.stringify({ ...meta, metadata: { x: [[['[not nesting']]] } }));
+    for (const value of [nested, big]) {
+      const err = await rejection(decoder.decode({ ...metadata!, value }));
+      expect([err.code, err.context['reason']]).toEqual([ErrorCodes.IMAGE_CORRUPT, 'metadata']);
+    }
+    expect(await decoder.decode({ ...metadata!, value: shallow })).toMatchObject({ status: 'metadata' });
+    expect(decoder.getMetrics().pendingMetadata).toBe(1);
   });
 });

@@ -189,4 +189,16 @@ describe('ImagePublisher refusals and failures', () => {
     expect(() => new ImagePublisher({ producer: {} as never, topic: TOPIC })).toThrow(/producer/);
     expect(() => new ImagePublisher({ producer, topic: TOPIC, serializer: new BinaryImageSerializer({ maxImageBytes: 10 }) })).toThrow(/serializer.*directMaxBytes/);
   });
+
+  it('sizes chunks so that a chunk message with its correlation header fits the topic limit', async () => {
+    const limit = 10_000;
+    const producer = new InMemoryProducer({ partitions: 1, maxMessageBytes: limit });
+    await producer.connect();
+    const chunkManager = new ImageChunkManager({ recordOverheadBytes: 0, maxImageBytes: 100_000 });
+    const publisher = new ImagePublisher({ producer, topic: TOPIC, directMaxBytes: 1_000, chunkedMaxBytes: 100_000, topicMaxMessageBytes: limit, recordOverheadBytes: 0, chunkManager });
+    const tiff = syntheticImage('tiff', 50_000);
+    expect(await publisher.publish(tiff, { sourceId: 'sat' })).toMatchObject({ route: 'chunked' });
+    const sizes = producer.messages(TOPIC).map((m) => m.value!.length + (m.key?.length ?? 0) + Object.entries(m.headers).reduce((n, [k, v]) => n + k.length + v.length, 0));
+    expect(Math.max(...sizes)).toBe(limit);
+  });
 });
