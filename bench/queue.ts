@@ -4,6 +4,9 @@
  * `Array.push`/`Array.shift` queue holding the same backlog, measured in the same run. The cost of
  * one monotonic clock read is shown too: a single enqueue must read the clock once to stamp the
  * record, and on some virtual machines (kvm-clock) that read alone costs over 100 ns.
+ *
+ * Each QueueManager step says whether it met the target of 200 ns per record (PASS / MISS); a miss
+ * is reported, not thrown: timings depend on the machine and its load.
  */
 import { systemClock } from '../src/core/clock.js';
 import { createEnvelope } from '../src/core/record.js';
@@ -98,16 +101,24 @@ function clockRead(): { ns: number; check: number } {
 export async function runQueueBench(): Promise<void> {
   const naive = bestOf(naiveArray);
   const results = [
-    { step: 'QueueManager tryEnqueue ×1 + tryDequeueBatch(500)', ...bestOf(singleEnqueues) },
-    { step: `QueueManager tryEnqueueMany(${BATCH}) + tryDequeueBatch(500)`, ...bestOf(batchEnqueues) },
-    { step: 'naive Array.push + Array.shift', ...naive },
-    { step: 'systemClock.monotonic() (one read, for reference)', ...bestOf(clockRead) },
-  ].map(({ step, ns, check }) => {
+    { step: 'QueueManager tryEnqueue ×1 + tryDequeueBatch(500)', targeted: true, ...bestOf(singleEnqueues) },
+    { step: `QueueManager tryEnqueueMany(${BATCH}) + tryDequeueBatch(500)`, targeted: true, ...bestOf(batchEnqueues) },
+    { step: 'naive Array.push + Array.shift', targeted: false, ...naive },
+    { step: 'systemClock.monotonic() (one read, for reference)', targeted: false, ...bestOf(clockRead) },
+  ].map(({ step, targeted, ns, check }) => {
     if (check !== BACKLOG) throw new Error(`bench: ${step} ended with ${check} records queued, expected ${BACKLOG}`);
-    return { step, nsPerRecord: round(ns), speedupOverNaive: round(naive.ns / ns) };
+    // null: not a QueueManager step, so the target does not apply.
+    const meetsTarget = targeted ? ns <= TARGET_NS : null;
+    return { step, nsPerRecord: round(ns), speedupOverNaive: round(naive.ns / ns), meetsTarget };
   });
   console.log(`enqueue + dequeue per record with a ${BACKLOG.toLocaleString('en')}-record backlog; target ≤ ${TARGET_NS} ns/record`);
-  printTable(['step', 'ns/record', 'naive ÷ this'], results.map((r) => [r.step, r.nsPerRecord, r.speedupOverNaive]));
+  const verdict = (meets: boolean | null): string => (meets === null ? '-' : meets ? 'PASS' : 'MISS');
+  printTable(
+    ['step', 'ns/record', 'naive ÷ this', `≤ ${TARGET_NS} ns`],
+    results.map((r) => [r.step, r.nsPerRecord, r.speedupOverNaive, verdict(r.meetsTarget)]),
+  );
+  const missed = results.filter((r) => r.meetsTarget === false).length;
+  console.log(missed === 0 ? `target met by every QueueManager step` : `target missed by ${missed} QueueManager step(s) on this machine (reported, not an error)`);
   const settings = { backlog: BACKLOG, recordsPerPass: PER_PASS, batchSize: BATCH, targetNsPerRecord: TARGET_NS, bestOfRuns: RUNS };
   console.log(`wrote ${writeResult('queue', { settings, results })}`);
 }

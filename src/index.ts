@@ -188,7 +188,7 @@ export {
 } from './imagery/image-id.js';
 export { QueueManager } from './queue/queue-manager.js';
 export { QueueFullError } from './queue/queue-errors.js';
-export type { QueueFullDetails } from './queue/queue-errors.js';
+export type { QueueFullDetails, QueueFullOptions } from './queue/queue-errors.js';
 export { DEFAULT_BLOCK_TIMEOUT_MS } from './queue/queue-options.js';
 export type { QueueManagerOptions, QueueSettings, QueueSettingsInput } from './queue/queue-options.js';
 export { DROP_REASONS } from './queue/queue-types.js';

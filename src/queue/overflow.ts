@@ -20,15 +20,16 @@ export const REJECT_INCOMING = -3;
  * {@link SPILL_INCOMING}, {@link REJECT_INCOMING}. The rules:
  * - `drop_lowest` and `spill` displace the oldest record of the lowest non-empty priority that is
  *   lower than the incoming one; when there is none, the incoming record is the victim;
- * - `drop_oldest` displaces the oldest non-CRITICAL record; when only CRITICAL records are queued,
- *   the incoming record is the victim;
+ * - `drop_oldest` displaces the oldest non-CRITICAL record queued before this call (the call's own
+ *   records, the newest of lane `priority`, are never displaced by it: `own` counts them); when
+ *   there is none, the incoming record is the victim;
  * - `reject` and `block` (when not waiting) refuse the incoming record;
  * - a CRITICAL record is never dropped: when it would be the victim it is spilled if a sink exists
  *   and refused otherwise. Queued CRITICAL records are never displaced.
  *
  * @internal
  */
-export function chooseVictim(strategy: OverflowStrategy, lanes: readonly PriorityLane<unknown>[], priority: number, hasSink: boolean): number {
+export function chooseVictim(strategy: OverflowStrategy, lanes: readonly PriorityLane<unknown>[], priority: number, hasSink: boolean, own: number): number {
   let lane = -1;
   if (strategy === 'drop_lowest' || strategy === 'spill') {
     for (let q = 3; q > priority; q--) {
@@ -40,7 +41,9 @@ export function chooseVictim(strategy: OverflowStrategy, lanes: readonly Priorit
   } else if (strategy === 'drop_oldest') {
     let oldest = Number.POSITIVE_INFINITY;
     for (let q = 3; q > 0; q--) {
-      const stamp = (lanes[q] as PriorityLane<unknown>).oldestStamp();
+      const candidate = lanes[q] as PriorityLane<unknown>;
+      if (q === priority && candidate.size <= own) continue;
+      const stamp = candidate.oldestStamp();
       if (stamp < oldest) {
         oldest = stamp;
         lane = q;

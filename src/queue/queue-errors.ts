@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ErrorCodes, FirestreamError } from '../errors.js';
+import { ErrorCodes, FirestreamError, describeValue } from '../errors.js';
 import type { OverflowStrategy } from '../config/schema/queue.js';
 import type { Priority } from '../priority/priority.js';
 import { priorityName } from '../priority/priority.js';
@@ -26,21 +26,46 @@ export interface QueueFullDetails {
   readonly timeoutMs?: number;
 }
 
+/** How {@link QueueFullError} came about, beyond its details. */
+export interface QueueFullOptions {
+  /** The refused records were handed to the spill sink, which failed, or did not answer within `timeoutMs`. */
+  readonly spill?: boolean;
+  /** What the spill sink threw or rejected with. */
+  readonly cause?: unknown;
+}
+
 /**
  * The queue is full and refused records (code `FIRESTREAM_QUEUE_FULL`, retryable): the `reject`
- * strategy, a `block` wait that timed out, or CRITICAL records arriving at a queue full of CRITICAL
- * records with no spill sink. The first `context.accepted` records of the call were queued; the
- * other `context.rejected` were not and remain the caller's to retry or keep.
+ * strategy, a `block` wait that timed out, CRITICAL records arriving at a queue full of CRITICAL
+ * records with no spill sink, or records the spill sink failed to keep (or did not take within the
+ * call's timeout; `err.cause` is what the sink threw). The first `context.accepted` records of the
+ * call were queued; the other `context.rejected` were not and remain the caller's to retry or keep.
  */
 export class QueueFullError extends FirestreamError {
-  constructor(details: QueueFullDetails) {
-    const waited = details.timeoutMs === undefined ? '' : ` after waiting ${details.timeoutMs} ms`;
+  constructor(details: QueueFullDetails, options: QueueFullOptions = {}) {
+    const sink = options.spill === true ? ' for the spill sink' : '';
+    const waited = details.timeoutMs === undefined ? (sink === '' ? '' : ': the spill sink failed to keep them') : ` after waiting ${details.timeoutMs} ms${sink}`;
     super(
       ErrorCodes.QUEUE_FULL,
       `Queue full (${details.depth}/${details.capacity} records, strategy "${details.strategy}"): ${details.rejected} ${priorityName(details.priority)} record(s) refused${waited}, ${details.accepted} queued. Retry later, raise queue.maxSize, or choose another queue.overflowStrategy.`,
-      { retryable: true, context: { ...details } },
+      { retryable: true, cause: options.cause, context: { ...details } },
     );
   }
+}
+
+/**
+ * The error of a record the queue cannot take (`INVALID_RECORD`): not a non-null extensible object
+ * (checked before anything is queued), or one whose `priority`/`enqueuedAt` could not be written.
+ *
+ * @param index - Position of the record in the call's records.
+ * @param problem - What is wrong with it, completing "Queue record at index N …".
+ * @internal
+ */
+export function invalidRecordError(index: number, value: unknown, problem: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}): FirestreamError {
+  return new FirestreamError(ErrorCodes.INVALID_RECORD, `Queue record at index ${index} ${problem} (got ${describeValue(value)}).`, {
+    cause: options.cause,
+    context: { index, value, ...options.context },
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { OverflowStrategy } from '../config/schema/queue.js';
 import type { Clock } from '../core/clock.js';
+import type { Scheduler } from '../core/scheduler.js';
 import { TypedEmitter } from '../core/events.js';
 import type { RecordEnvelope } from '../core/record.js';
 import { InvalidOptionError } from '../errors.js';
@@ -13,11 +14,13 @@ import { BlockedEnqueues } from './blocked-enqueues.js';
 import { QueueFullError, abortedError, closedError } from './queue-errors.js';
 import { priorityCounts } from './queue-counters.js';
 import type { QueueManagerOptions, QueueSettings } from './queue-options.js';
-import { checkBatchSize, checkPriority, checkRecords, checkTimeoutMs, resolveQueueOptions } from './queue-options.js';
+import { checkBatchSize, checkPriority, checkRecord, checkRecords, checkTimeoutMs, checkWritableRecord, resolveQueueOptions } from './queue-options.js';
 import { QueueStore, enqueueResult } from './queue-store.js';
 import type { DequeueOptions, EnqueueOptions, EnqueueResult, PriorityCounts, QueueEvents, QueueMetrics, TryDequeueOptions } from './queue-types.js';
 import type { PlaceOutcome } from './record-placer.js';
 import { RecordPlacer } from './record-placer.js';
+import type { SpillHandover } from './spill-outlet.js';
+import { awaitSpill } from './spill-wait.js';
 import { WaitingDequeues } from './waiting-dequeues.js';
 
 const ACCEPTED_ONE = enqueueResult(1, 0, 0, 0, 0);
@@ -32,9 +35,16 @@ const ACCEPTED_ONE = enqueueResult(1, 0, 0, 0, 0);
  * record of the lowest non-empty priority below the incoming one, or the incoming record when
  * nothing lower is queued; `drop_oldest` drops the oldest non-CRITICAL record; `reject` refuses;
  * `block` waits (the sync variants refuse); `spill` hands what `drop_lowest` would drop to the
- * spill sink. A CRITICAL record is never dropped: queued ones are never displaced, and an incoming
- * one that finds only CRITICAL records is spilled when a sink is configured, refused otherwise.
- * Every drop is counted by priority and reason and emitted as `drop` with the record.
+ * spill sink. A call never displaces its own records: beyond what the queue can make room for,
+ * its records meet the strategy as incoming ones. A CRITICAL record is never dropped: queued ones
+ * are never displaced, and an incoming one that finds only CRITICAL records is spilled when a sink
+ * is configured, refused otherwise; incoming records the sink fails to keep are refused (rejected),
+ * never dropped. Every drop is counted by priority and reason and emitted as `drop` with the record.
+ *
+ * **Records.** Each record must be a non-null, extensible object (the queue writes `priority`
+ * and `enqueuedAt`), checked before anything is queued (`INVALID_RECORD`, naming the index). A
+ * record object may be queued once at a time: the queue does not look for duplicates (that would
+ * cost a lookup per record); the same object enqueued twice is sent twice.
  *
  * **Dequeue.** A batch comes from one priority and leaves when it is full (`maxSize`) or when its
  * oldest record has waited the priority's linger (CRITICAL 0 ms). Among ready priorities, weighted
@@ -60,6 +70,7 @@ const ACCEPTED_ONE = enqueueResult(1, 0, 0, 0, 0);
 export class QueueManager<T extends RecordEnvelope<unknown> = RecordEnvelope> extends TypedEmitter<QueueEvents<T>> {
   readonly #settings: QueueSettings;
   readonly #clock: Clock;
+  readonly #scheduler: Scheduler;
   readonly #placer: RecordPlacer<T>;
   readonly #store: QueueStore<T>;
   readonly #blocked: BlockedEnqueues<T>;
@@ -75,19 +86,21 @@ export class QueueManager<T extends RecordEnvelope<unknown> = RecordEnvelope> ex
     const resolved = resolveQueueOptions(options);
     this.#settings = resolved.settings;
     this.#clock = resolved.clock;
+    this.#scheduler = resolved.scheduler;
     this.#batchSize = Math.min(this.#settings.dequeueBatchSize, this.#settings.maxSize);
     const sink = resolved.spillSink;
     const store = new QueueStore<T>(this.#settings, sink !== undefined, (count, from, to) => this.emit('promote', { count, from, to }));
     this.#store = store;
     this.#blocked = new BlockedEnqueues<T>(resolved.scheduler, {
       hasRoom: () => store.size < store.capacity,
-      fill: (records, priority, from) => this.#place(records, priority, from, true).placed.next,
+      fill: (records, priority, from, offset) => this.#place(records, priority, from, true, offset).placed.next,
       reject: (priority, count) => store.reject(priority, count),
       fullError: (priority, accepted, rejected, timeoutMs) => this.#fullError(priority, accepted, rejected, timeoutMs),
     });
     this.#dequeuers = new WaitingDequeues<T>(this.#clock, resolved.scheduler, {
       takeReady: (maxSize, now) => this.#takeReady(maxSize, now),
       nextDeadline: () => store.nextDeadline(),
+      size: () => store.size,
       closed: () => this.#closed,
       batchSize: () => this.#batchSize,
     });
@@ -159,22 +172,31 @@ export class QueueManager<T extends RecordEnvelope<unknown> = RecordEnvelope> ex
 
   /**
    * Places one record at `priority` without waiting and says what happened. A full queue never
-   * throws here: refused records are reported in `rejected` (with `block`, a full queue refuses).
+   * throws here: refused records are reported in `rejected` (with `block`, a full queue refuses;
+   * with a spill sink that throws, the records it failed to keep; a sink that rejects later
+   * reports them through `spillError` with reason `overflow_incoming`, and they count as rejected).
    *
-   * @throws {@link FirestreamError} `QUEUE_CLOSED` after `close()`; {@link InvalidOptionError} for a bad priority.
+   * @throws {@link FirestreamError} `QUEUE_CLOSED` after `close()`; `INVALID_RECORD` for a record
+   *   that is not a non-null extensible object, or whose fields cannot be written;
+   *   {@link InvalidOptionError} for a bad priority.
    */
   tryEnqueue(record: T, priority: Priority): EnqueueResult {
     if (this.#closed) throw closedError('enqueue');
     checkPriority(priority);
+    checkRecord(record, 0);
     const store = this.#store;
-    if (store.size >= store.capacity) return this.#place([record], priority, 0, false).result;
+    if (store.size >= store.capacity) return this.#tryEnqueueSlow(record, priority);
     const stamp = this.#clock.monotonic(); // the hot path: one clock read, inline (a call through the placer costs ~10 %)
-    store.push(record, priority, stamp + this.#placer.wallOffset, stamp);
+    try {
+      store.push(record, priority, stamp + this.#placer.wallOffset, stamp); // writes the record's fields before it changes the queue
+    } catch {
+      return this.#tryEnqueueSlow(record, priority);
+    }
     this.#afterEnqueue();
     return ACCEPTED_ONE;
   }
 
-  /** Places records, all at `priority`, without waiting; see {@link QueueManager.tryEnqueue}. */
+  /** Places records, all at `priority`, without waiting; see {@link QueueManager.tryEnqueue}. The caller's array is not kept. */
   tryEnqueueMany(records: readonly T[], priority: Priority): EnqueueResult {
     if (this.#closed) throw closedError('enqueue');
     checkPriority(priority);
@@ -190,28 +212,37 @@ export class QueueManager<T extends RecordEnvelope<unknown> = RecordEnvelope> ex
   /**
    * Places records, all at `priority`, waiting where the strategy waits: with `block`, until there
    * is room for every record (records enter as room frees, most urgent callers first; one timer
-   * per call), with `spill`, until the sink took the records.
+   * per call), with `spill` (or a spill sink with another strategy), until the sink took the
+   * records. Either wait ends at `options.timeoutMs` (default `blockTimeoutMs`) or when
+   * `options.signal` aborts. A waiting call keeps its own copy of the records not queued yet.
    *
-   * @returns What happened; with `spill`, incoming records the sink failed to keep count as dropped.
+   * @returns What happened.
    * @throws {@link QueueFullError} when records were refused (`reject`, a `block` timeout, CRITICAL
-   *   records meeting a queue full of CRITICAL records without a sink); the first
-   *   `err.context.accepted` records were queued. `ABORTED` when `options.signal` aborts (records
-   *   not yet queued count as rejected), `QUEUE_CLOSED` after or during `close()`.
+   *   records meeting a queue full of CRITICAL records without a sink, incoming records the spill
+   *   sink failed to keep or did not take within the timeout); the first `err.context.accepted`
+   *   records were queued. `ABORTED` when `options.signal` aborts (records not yet queued, or not
+   *   yet taken by the sink, count as rejected), `QUEUE_CLOSED` after or during `close()`,
+   *   `INVALID_RECORD` for a bad record (see {@link QueueManager.tryEnqueue}),
+   *   {@link InvalidOptionError} for a bad priority or `timeoutMs`.
    */
   async enqueueMany(records: readonly T[], priority: Priority, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     if (this.#closed) throw closedError('enqueue');
     checkPriority(priority);
     checkRecords(records);
     const { signal } = options;
+    const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs ?? this.#settings.blockTimeoutMs);
     if (signal?.aborted) throw abortedError('enqueue', signal);
-    const block = this.#settings.overflowStrategy === 'block';
-    const timeoutMs = block ? checkTimeoutMs('timeoutMs', options.timeoutMs ?? this.#settings.blockTimeoutMs) : 0;
-    const { placed, result, incomingSpill, displacedSpill } = this.#place(records, priority, 0, block);
+    const outcome = this.#place(records, priority, 0, this.#settings.overflowStrategy === 'block');
+    const { placed, result, incomingSpill } = outcome;
     if (placed.next < records.length) return this.#blocked.park({ records, priority, next: placed.next, accepted: placed.accepted, timeoutMs, signal });
-    if (result.rejected > 0) throw this.#fullError(priority, result.accepted, result.rejected);
-    if (incomingSpill === undefined && displacedSpill === undefined) return result;
-    const [kept] = await Promise.all([incomingSpill ?? true, displacedSpill]);
-    return kept ? result : enqueueResult(result.accepted, result.dropped + result.spilled, 0, 0, result.displaced);
+    if (result.rejected > 0) throw this.#fullError(priority, result.accepted, result.rejected, undefined, incomingSpill?.state === 'failed' ? incomingSpill : undefined);
+    if (incomingSpill === undefined && outcome.displacedSpill === undefined) return result;
+    return awaitSpill(outcome, {
+      signal,
+      timeoutMs,
+      scheduler: this.#scheduler,
+      fullError: (rejected, waited, cause) => this.#fullError(priority, result.accepted, rejected, waited, { error: cause }),
+    });
   }
 
   /**
@@ -228,9 +259,11 @@ export class QueueManager<T extends RecordEnvelope<unknown> = RecordEnvelope> ex
    * Waits for the next ready batch (see {@link QueueManager.tryDequeueBatch}). Resolves as soon as
    * one is ready: at once for a CRITICAL record, when a priority's batch fills, or when its oldest
    * record has waited its linger. After `close()`, every queued record is ready; once the queue is
-   * closed and empty, resolves with `[]`.
+   * closed and empty, resolves with `[]`. Waiting callers with different `maxSize` do not hold
+   * each other up; a caller that aborts leaves at once (and the linger timer with the last one).
    *
-   * @throws `ABORTED` when `options.signal` aborts.
+   * @throws `ABORTED` when `options.signal` aborts (also when it aborts during the call, for
+   *   example from an event listener, unless a batch was already taken: that batch is returned).
    */
   dequeueBatch(options: DequeueOptions = {}): Promise<T[]> {
     const { signal } = options;
@@ -275,10 +308,21 @@ export class QueueManager<T extends RecordEnvelope<unknown> = RecordEnvelope> ex
     return store.counters.snapshot({ capacity: store.capacity, depths: store.depths(), blockedEnqueues: this.#blocked.live, waitingDequeues: this.#dequeuers.live });
   }
 
-  /** Places records (dropping or spilling what overflowed), then emits `full` and wakes waiting dequeues. */
-  #place(records: readonly T[], priority: Priority, from: number, canWait: boolean): PlaceOutcome<T> {
-    const outcome = this.#placer.place(records, priority, from, canWait);
+  /** `tryEnqueue` into a full queue, or of a record that could not be written: checked like a batch, then placed. */
+  #tryEnqueueSlow(record: T, priority: Priority): EnqueueResult {
+    checkWritableRecord(record, 0);
+    return this.#place([record], priority, 0, false).result;
+  }
+
+  /**
+   * Places records (dropping or spilling what overflowed), then emits `full` and wakes waiting
+   * dequeues. Throws `INVALID_RECORD` (after all of that, everything counted) for a record whose
+   * fields could not be written.
+   */
+  #place(records: readonly T[], priority: Priority, from: number, canWait: boolean, offset = 0): PlaceOutcome<T> {
+    const outcome = this.#placer.place(records, priority, from, canWait, offset);
     if (outcome.placed.accepted > 0) this.#afterEnqueue();
+    if (outcome.invalid !== undefined) throw outcome.invalid;
     return outcome;
   }
 
@@ -295,12 +339,14 @@ export class QueueManager<T extends RecordEnvelope<unknown> = RecordEnvelope> ex
     }
   }
 
-  #fullError(priority: Priority, accepted: number, rejected: number, timeoutMs?: number): QueueFullError {
+  /** The error of refused records; `spill`: they were handed to the sink, which failed (`spill.error`) or did not answer in `timeoutMs`. */
+  #fullError(priority: Priority, accepted: number, rejected: number, timeoutMs?: number, spill?: Pick<SpillHandover<T>, 'error'>): QueueFullError {
     const { capacity, size: depth } = this.#store;
-    return new QueueFullError({ priority, capacity, depth, strategy: this.#settings.overflowStrategy, accepted, rejected, timeoutMs });
+    const details = { priority, capacity, depth, strategy: this.#settings.overflowStrategy, accepted, rejected, timeoutMs };
+    return new QueueFullError(details, spill === undefined ? {} : { spill: true, cause: spill.error });
   }
 
-  /** Takes a ready batch (every record is ready once closed), then lets blocked enqueues into the room. */
+  /** Takes a ready batch (every record is ready once closed), then lets blocked enqueues into the room (which never throws: the batch is never lost). */
   #takeReady(maxSize: number, now: number): T[] {
     const store = this.#store;
     const batch = store.takeReady(maxSize, now, this.#closed);

@@ -14,6 +14,7 @@ import type { Scheduler } from '../core/scheduler.js';
 import { systemScheduler } from '../core/scheduler.js';
 import { InvalidOptionError } from '../errors.js';
 import type { Priority } from '../priority/priority.js';
+import { invalidRecordError } from './queue-errors.js';
 import type { SpillSink } from './queue-types.js';
 
 /** The `queue` section of a validated configuration (`config.queue`): every default applied. */
@@ -72,9 +73,64 @@ export function checkPriority(priority: unknown): asserts priority is Priority {
   }
 }
 
-/** Checks a records argument: an array. */
+/** What a record must be: the queue writes `priority` and `enqueuedAt` on it. */
+const RECORD_PROBLEM = 'must be a record object whose priority and enqueuedAt the queue can write (not null, a primitive, or frozen)';
+
+/**
+ * Checks one record cheaply: a non-null object (the single enqueue's hot path, which finds an
+ * unwritable record by writing it, before the queue changes, and then calls
+ * {@link checkWritableRecord}).
+ *
+ * @throws `INVALID_RECORD` naming the index and the value.
+ */
+export function checkRecord(record: unknown, index: number): void {
+  if (typeof record !== 'object' || record === null) throw invalidRecordError(index, record, RECORD_PROBLEM);
+}
+
+/**
+ * Checks that a record is a non-null object whose `priority` and `enqueuedAt` can be written, by
+ * writing each field's own value back: a frozen record throws, a sealed one with both fields
+ * passes. This costs far less than `Object.isExtensible` (a runtime call of 10+ ns per record on
+ * Node 20), and tests exactly what the queue needs.
+ *
+ * @throws `INVALID_RECORD` naming the index and the value.
+ */
+export function checkWritableRecord(record: unknown, index: number): void {
+  checkRecord(record, index);
+  const fields = record as { priority: unknown; enqueuedAt: unknown };
+  try {
+    fields.priority = fields.priority; // eslint-disable-line no-self-assign -- a write that changes nothing: it throws for an unwritable record
+    fields.enqueuedAt = fields.enqueuedAt; // eslint-disable-line no-self-assign -- as above
+  } catch (err) {
+    throw invalidRecordError(index, record, RECORD_PROBLEM, { cause: err });
+  }
+}
+
+/**
+ * Checks a records argument, every element before anything is queued: an array of records that
+ * pass {@link checkWritableRecord}. The loop is that check inlined (one `try` for the whole
+ * array); the first element it stops at is checked again by {@link checkWritableRecord}, which
+ * names it.
+ *
+ * @throws {@link InvalidOptionError} for a non-array; `INVALID_RECORD` for the first bad element.
+ */
 export function checkRecords(records: unknown): void {
   if (!Array.isArray(records)) throw new InvalidOptionError('records', records, 'must be an array of records');
+  const n = records.length;
+  let i = 0;
+  while (i < n) {
+    try {
+      for (; i < n; i++) {
+        const record = records[i] as { priority: unknown; enqueuedAt: unknown } | null;
+        if (typeof record !== 'object' || record === null) break;
+        record.priority = record.priority; // eslint-disable-line no-self-assign -- see checkWritableRecord
+        record.enqueuedAt = record.enqueuedAt; // eslint-disable-line no-self-assign -- see checkWritableRecord
+      }
+    } catch {
+      // records[i] could not be written: checkWritableRecord names it below
+    }
+    if (i < n) checkWritableRecord(records[i], i++);
+  }
 }
 
 /** Checks a batch size: a positive integer. */

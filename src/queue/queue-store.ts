@@ -14,7 +14,12 @@ import type { QueueSettings } from './queue-options.js';
 import type { EnqueueResult } from './queue-types.js';
 import { WeightedRoundRobin } from './weighted-round-robin.js';
 
-/** What one placement pass did. `next` is the first record not placed (a `block` call waits for it). */
+/**
+ * What one placement pass did, over `records[from..next)`: the first `accepted` records were
+ * queued; of the rest (from `rest`), the first `dropped` or `spilled` were dropped or go to the
+ * sink, and the last `rejected` were refused. `next` is the first record not placed (a `block`
+ * call waits for it); otherwise it is the end.
+ */
 export interface Placement<T> {
   accepted: number;
   dropped: number;
@@ -22,10 +27,14 @@ export interface Placement<T> {
   rejected: number;
   displaced: number;
   next: number;
-  /** Queued records removed to make room (to drop or spill), or undefined when nothing overflowed. */
+  /** Index of the first incoming record not accepted. */
+  rest: number;
+  /** Queued records removed to make room (to drop or spill), or undefined when none were. */
   victims: T[] | undefined;
-  /** Incoming records that did not fit: dropped (`dropped > 0`), spilled (`spilled > 0`) or refused. */
-  rest: T[] | undefined;
+  /** Index of a record whose `priority` or `enqueuedAt` could not be written (it and the ones after it were rejected); -1 when none. */
+  failedAt: number;
+  /** What writing that record threw. */
+  failure: unknown;
 }
 
 /**
@@ -85,48 +94,88 @@ export class QueueStore<T extends RecordEnvelope<unknown>> {
   /**
    * Places `records[from..]` at `priority`: into free room, then by the overflow strategy (see
    * `chooseVictim`). With `canWait` (a `block` call) it stops at the first record that does not
-   * fit. Counts everything; the caller drops or spills `victims` and `rest`.
+   * fit. Counts everything; the caller drops or spills `victims` and the records from `rest`.
+   *
+   * Exception-safe: a record whose fields cannot be written is not queued and, with every record
+   * after it, counted as rejected (`failedAt`, `failure`); what was placed before stays placed and
+   * counted, and no victim is taken for it.
    */
   place(records: readonly T[], priority: Priority, from: number, canWait: boolean, now: number, stamp: number): Placement<T> {
-    const placed: Placement<T> = { accepted: 0, dropped: 0, spilled: 0, rejected: 0, displaced: 0, next: from, victims: undefined, rest: undefined };
+    const placed: Placement<T> = { accepted: 0, dropped: 0, spilled: 0, rejected: 0, displaced: 0, next: from, rest: from, victims: undefined, failedAt: -1, failure: undefined };
     const lane = this.#lanes[priority] as PriorityLane<T>;
     const n = records.length;
     let i = from;
-    for (const fits = Math.min(n, from + this.capacity - this.size); i < fits; i++) {
-      const record = records[i] as T;
-      record.priority = priority;
-      record.enqueuedAt = now;
-      lane.push(record, stamp);
-    }
-    this.size += i - from;
-    placed.next = i;
-    if (i < n && !canWait) {
-      this.promote(stamp);
-      const victims: T[] = [];
-      let action = REJECT_INCOMING;
-      for (; i < n; i++) {
-        action = chooseVictim(this.#settings.overflowStrategy, this.#lanes, priority, this.#hasSink);
-        if (action < 0) break;
-        victims.push((this.#lanes[action] as PriorityLane<T>).shift() as T);
+    try {
+      for (const fits = Math.min(n, from + this.capacity - this.size); i < fits; i++) {
         const record = records[i] as T;
         record.priority = priority;
         record.enqueuedAt = now;
         lane.push(record, stamp);
       }
-      placed.victims = victims;
-      placed.displaced = victims.length;
-      placed.rest = records.slice(i);
-      if (action === DROP_INCOMING) placed.dropped = n - i;
-      else if (action === SPILL_INCOMING) placed.spilled = n - i;
-      else placed.rejected = n - i;
+    } catch (err) {
+      placed.failedAt = i;
+      placed.failure = err;
+    }
+    this.size += i - from;
+    placed.accepted = i - from;
+    placed.next = i;
+    placed.rest = i;
+    if (placed.failedAt >= 0 || (i < n && !canWait)) {
+      if (placed.failedAt < 0) this.#overflow(records, priority, from, i, placed, now, stamp);
+      placed.rejected = n - from - placed.accepted - placed.dropped - placed.spilled;
       placed.next = n;
     }
-    placed.accepted = i - from;
     const counters = this.counters;
     (counters.enqueued[priority] as number) += placed.accepted;
     (counters.received[priority] as number) += placed.next - from;
     (counters.rejected[priority] as number) += placed.rejected;
     return placed;
+  }
+
+  /**
+   * Places `records[start..]` into a full queue by the overflow strategy; sets `accepted`,
+   * `displaced`, `victims`, `rest`, `dropped` or `spilled`, and `failedAt`. The records left over
+   * are the rejected ones.
+   */
+  #overflow(records: readonly T[], priority: Priority, from: number, start: number, placed: Placement<T>, now: number, stamp: number): void {
+    this.promote(stamp);
+    const lane = this.#lanes[priority] as PriorityLane<T>;
+    const n = records.length;
+    let i = start;
+    let action = REJECT_INCOMING;
+    let victims: T[] | undefined;
+    try {
+      for (; i < n; i++) {
+        action = chooseVictim(this.#settings.overflowStrategy, this.#lanes, priority, this.#hasSink, i - from);
+        if (action < 0) break;
+        const record = records[i] as T;
+        record.priority = priority; // written before a victim is taken: a record that cannot be written costs no victim
+        record.enqueuedAt = now;
+        (victims ??= []).push((this.#lanes[action] as PriorityLane<T>).shift() as T);
+        lane.push(record, stamp);
+      }
+    } catch (err) {
+      placed.failedAt = i;
+      placed.failure = err;
+    }
+    placed.victims = victims;
+    placed.displaced = victims === undefined ? 0 : victims.length;
+    placed.accepted = i - from;
+    placed.rest = i;
+    if (placed.failedAt >= 0 || i === n) return;
+    if (action === DROP_INCOMING) {
+      placed.dropped = n - i;
+      return;
+    }
+    if (action !== SPILL_INCOMING) return;
+    let k = i;
+    try {
+      for (; k < n; k++) (records[k] as T).priority = priority; // the sink gets the priority each was offered at
+    } catch (err) {
+      placed.failedAt = k;
+      placed.failure = err;
+    }
+    placed.spilled = k - i;
   }
 
   /** Counts records that will never be placed (a blocked call gave up) as received and rejected. */

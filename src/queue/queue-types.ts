@@ -15,7 +15,9 @@ import type { Priority } from '../priority/priority.js';
  * - `overflow_lowest`: a queued record of the lowest non-empty priority made room for a more
  *   urgent one (`drop_lowest`);
  * - `overflow_oldest`: the oldest queued non-CRITICAL record made room (`drop_oldest`);
- * - `spill_failed`: the spill sink threw or rejected, so a record handed to it was lost.
+ * - `spill_failed`: a queued record displaced to the spill sink (`spill`) was lost because the
+ *   sink threw or rejected. Never a CRITICAL record (never displaced), and never an incoming
+ *   record: incoming records the sink fails to keep are rejected (still the caller's).
  */
 export type DropReason = 'overflow_incoming' | 'overflow_lowest' | 'overflow_oldest' | 'spill_failed';
 
@@ -32,8 +34,12 @@ export type SpillReason = 'overflow_incoming' | 'overflow_displaced';
  * Where records go instead of being dropped: the disk buffer plugs in here.
  *
  * `spill` owns the records once called; each carries the priority it was queued or offered at
- * (for replay in priority order). A thrown error or a rejected promise means they were not kept:
- * the queue counts them as dropped (`spill_failed`) and emits `drop` and `spillError`.
+ * (for replay in priority order). A thrown error or a rejected promise means they were not kept,
+ * and the queue emits `spillError`: incoming records count as rejected and go back to the caller
+ * (`tryEnqueue` reports them in `rejected` when the sink throws; `enqueue` rejects with
+ * `QueueFullError`), displaced records count as dropped (`spill_failed`, with `drop` events). An
+ * `enqueue` call waits for the sink at most its timeout and until its signal aborts; then its
+ * incoming records count as rejected even if the sink keeps them later.
  *
  * @typeParam T - Record type.
  */
@@ -57,7 +63,7 @@ export interface EnqueueResult {
   readonly dropped: number;
   /** Records handed to the spill sink. */
   readonly spilled: number;
-  /** Records refused: not queued and still the caller's (the `reject` strategy, a `block` timeout, a full queue of CRITICAL records without a spill sink). */
+  /** Records refused: not queued and still the caller's (the `reject` strategy, a `block` timeout, a full queue of CRITICAL records without a spill sink, a spill sink that threw). */
   readonly rejected: number;
   /** Records already queued that were dropped or spilled to make room for these. */
   readonly displaced: number;
@@ -65,9 +71,12 @@ export interface EnqueueResult {
 
 /** Options of the waiting `enqueue` calls. */
 export interface EnqueueOptions {
-  /** Stops a `block` wait; the call rejects with `ABORTED`. */
+  /** Stops a `block` wait or a wait for the spill sink; the call rejects with `ABORTED`. */
   signal?: AbortSignal;
-  /** Longest `block` wait in ms (default: the manager's `blockTimeoutMs`); then `QUEUE_FULL`. */
+  /**
+   * Longest wait in ms for room (`block`) or for the spill sink (default: the manager's
+   * `blockTimeoutMs`; `Infinity` for no limit); then `QUEUE_FULL`. Checked with every strategy.
+   */
   timeoutMs?: number;
 }
 
@@ -111,12 +120,18 @@ export interface SpillEvent<T> {
   readonly reason: SpillReason;
 }
 
-/** Payload of the `spillError` event: the spill sink failed, and its records were counted as dropped. */
+/**
+ * Payload of the `spillError` event: the spill sink failed to keep records (or an `enqueue` call
+ * stopped waiting for it). Incoming records (`reason` `overflow_incoming`) were counted as
+ * rejected and are the caller's again; displaced ones as dropped (`spill_failed`).
+ */
 export interface SpillErrorEvent<T> {
   /** Records the sink failed to keep. */
   readonly records: readonly T[];
-  /** What the sink threw or rejected with. */
+  /** What the sink threw or rejected with, or the error of the `enqueue` call that stopped waiting (`QUEUE_FULL` on timeout, `ABORTED`). */
   readonly error: unknown;
+  /** Why they were handed over: incoming records or displaced ones. */
+  readonly reason: SpillReason;
 }
 
 /** Payload of the `full` event, emitted when the queue reaches its capacity (once per time it fills). */
@@ -143,7 +158,7 @@ export interface QueueEvents<T> {
   promote: [PromoteEvent];
   /** Records were handed to the spill sink. */
   spill: [SpillEvent<T>];
-  /** The spill sink failed. */
+  /** The spill sink failed to keep records (see {@link SpillErrorEvent}). */
   spillError: [SpillErrorEvent<T>];
   /** The queue became full (also when a smaller capacity makes it full). */
   full: [FullEvent];
@@ -165,7 +180,9 @@ export type PriorityCounts = Readonly<PerPriority<number>>;
  * A record accepted and later displaced by `drop_lowest` or `drop_oldest` to make room for a more
  * urgent one leaves `depth` and enters `dropped` (reason `overflow_lowest` / `overflow_oldest`);
  * with `spill` it enters `spilled` instead, and moves on to `dropped` (`spill_failed`) if the sink
- * fails to keep it. Records a `block` call never queued (timeout, abort, close) are `rejected`.
+ * fails to keep it. An incoming record handed to the sink enters `spilled`, and moves on to
+ * `rejected` if the sink fails to keep it (or the `enqueue` call stops waiting for it). Records a
+ * `block` call never queued (timeout, abort, close) are `rejected`.
  * The identity holds for the totals only: `received` counts by the priority offered, the others by
  * the priority at the time (a promoted record counts under its new priority).
  */
@@ -198,8 +215,8 @@ export interface QueueMetrics {
   readonly promoted: { readonly lowToNormal: number; readonly normalToHigh: number };
   /** Time from enqueue to dequeue in ms, per priority at dequeue (a promoted record counts from its first enqueue). */
   readonly waitMs: Readonly<PerPriority<LatencySnapshot>>;
-  /** `enqueue` calls waiting for room (`block`). */
+  /** `enqueue` calls waiting for room (`block`): every call the queue holds (one that gave up is let go at once). */
   readonly blockedEnqueues: number;
-  /** `dequeueBatch` calls waiting for a ready batch. */
+  /** `dequeueBatch` calls waiting for a ready batch: every call the queue holds (one that aborted is let go at once). */
   readonly waitingDequeues: number;
 }

@@ -86,6 +86,48 @@ describe('QueueManager linger', () => {
     expect(queue.getMetrics().waitingDequeues).toBe(0);
   });
 
+  it('waiting dequeues with different maxSize do not block each other', async () => {
+    const { queue } = fakeQueue();
+    const large = queue.dequeueBatch(); // 500: no full batch of LOW for it
+    const small = queue.dequeueBatch({ maxSize: 2 });
+    queue.tryEnqueueMany(records('l', 3), LOW);
+    expect(ids(await small)).toEqual(['l0', 'l1']);
+    expect((await state(large)).status).toBe('pending');
+    queue.close();
+    expect(ids(await large)).toEqual(['l2']);
+  });
+
+  it('an aborted dequeueBatch leaves no linger timer armed', async () => {
+    const { clock, queue } = fakeQueue();
+    queue.tryEnqueue(records('l', 1)[0]!, LOW);
+    const controller = new AbortController();
+    const waiting = queue.dequeueBatch({ signal: controller.signal });
+    expect(clock.pendingTimers).toBe(1);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'FIRESTREAM_ABORTED' });
+    expect([clock.pendingTimers, queue.getMetrics().waitingDequeues]).toEqual([0, 0]);
+  });
+
+  it('an abort that fires during dequeueBatch, before it parks, is not missed', async () => {
+    const { clock, queue } = fakeQueue({ lingerMs: { normal: 3_600_000, low: 3_600_000 } });
+    queue.tryEnqueue(records('l', 1)[0]!, LOW);
+    clock.advance(300_000);
+    const controller = new AbortController();
+    queue.on('promote', () => controller.abort()); // the dequeue promotes l0, and the listener aborts
+    await expect(queue.dequeueBatch({ signal: controller.signal })).rejects.toMatchObject({ code: 'FIRESTREAM_ABORTED' });
+    expect([queue.getMetrics().waitingDequeues, clock.pendingTimers, queue.size]).toEqual([0, 0, 1]);
+  });
+
+  it('an abort during dequeueBatch after a batch was taken returns the batch', async () => {
+    const { clock, queue } = fakeQueue({ lingerMs: { normal: 0, low: 3_600_000 } });
+    queue.tryEnqueue(records('l', 1)[0]!, LOW);
+    clock.advance(300_000);
+    const controller = new AbortController();
+    queue.on('promote', () => controller.abort()); // aborts while the dequeue takes l0 (promoted to NORMAL, ready)
+    expect(ids(await queue.dequeueBatch({ signal: controller.signal }))).toEqual(['l0']);
+    expect(controller.signal.aborted).toBe(true);
+  });
+
   it('on close, hands out every queued record regardless of linger, then []', async () => {
     const { clock, queue } = fakeQueue();
     queue.tryEnqueueMany(records('l', 2), LOW);

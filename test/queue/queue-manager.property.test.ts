@@ -5,7 +5,7 @@ import type { Priority } from '../../src/priority/priority.js';
 import { QueueManager } from '../../src/queue/queue-manager.js';
 import type { CapacityChangeEvent, DropEvent, QueueMetrics } from '../../src/queue/queue-types.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
-import type { ModelSettings } from './queue-model.js';
+import type { ModelEnqueue, ModelSettings } from './queue-model.js';
 import { QueueModel } from './queue-model.js';
 
 /** The real queue with everything it emitted, and the model it must match. */
@@ -30,6 +30,12 @@ const sum = (counts: Readonly<Record<string, number>>): number => Object.values(
 
 function record(id: string, priority: Priority): RecordEnvelope {
   return { id, sourceId: 'prop', payload: {}, priority, receivedAt: 0, enqueuedAt: 0, attempts: 0 };
+}
+
+/** The outcomes of several model enqueue calls as one. */
+function mergeEnqueues(outcomes: readonly ModelEnqueue[]): ModelEnqueue {
+  const keys = ['accepted', 'dropped', 'spilled', 'rejected', 'displaced'] as const;
+  return Object.fromEntries(keys.map((key) => [key, outcomes.flatMap((o) => o[key])])) as unknown as ModelEnqueue;
 }
 
 /** Invariants that must hold after every command, whatever the model says. */
@@ -81,7 +87,9 @@ class Enqueue extends QueueCommand {
     const records = ids.map((id) => record(id, this.priority));
     const before = sys.drops.length;
     const spilledBefore = sys.spilled.length;
-    const expected = sys.model.enqueue(ids, this.priority, sys.clock.monotonic());
+    // tryEnqueue× makes one call per record (a call never displaces its own records, but may displace an earlier call's).
+    const calls = this.single ? ids.map((id) => [id]) : [ids];
+    const expected = mergeEnqueues(calls.map((call) => sys.model.enqueue(call, this.priority, sys.clock.monotonic())));
     const results = this.single ? records.map((r) => sys.queue.tryEnqueue(r, this.priority)) : [sys.queue.tryEnqueueMany(records, this.priority)];
     const total = (key: 'accepted' | 'dropped' | 'spilled' | 'rejected' | 'displaced'): number => results.reduce((n, r) => n + r[key], 0);
     expect({ accepted: total('accepted'), dropped: total('dropped'), spilled: total('spilled'), rejected: total('rejected'), displaced: total('displaced') }).toEqual({

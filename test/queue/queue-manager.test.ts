@@ -166,19 +166,21 @@ describe('QueueManager accounting', () => {
     expect(queue.tryEnqueueMany(records('d', 4), CRITICAL)).toMatchObject({ accepted: 4, displaced: 4 });
     expect(queue.size).toBe(4);
     failNext = true;
-    expect(queue.tryEnqueueMany(records('e', 1), CRITICAL)).toMatchObject({ spilled: 1 }); // only CRITICAL queued: spilled, and the sink fails
+    // Only CRITICAL queued: handed to the sink, which throws: refused (the caller's), never dropped; result and metrics agree.
+    expect(queue.tryEnqueueMany(records('e', 1), CRITICAL)).toEqual({ accepted: 0, dropped: 0, spilled: 0, rejected: 1, displaced: 0 });
     failNext = false;
     expect(queue.tryEnqueueMany(records('f', 1), CRITICAL)).toMatchObject({ spilled: 1 }); // spilled and kept
     expect(ids(queue.drain())).toEqual(['d0', 'd1', 'd2', 'd3']);
     const m = queue.getMetrics();
     expect(sides(m)).toEqual([15, 15]);
-    expect([total(m.received), total(m.dequeued), total(m.drained), m.depth, total(m.dropped), total(m.spilled), total(m.rejected)]).toEqual([15, 1, 4, 0, 9, 1, 0]);
+    expect([total(m.received), total(m.dequeued), total(m.drained), m.depth, total(m.dropped), total(m.spilled), total(m.rejected)]).toEqual([15, 1, 4, 0, 8, 1, 1]);
     // received counts by the priority offered; drops by the priority at the time (l0..l2 were promoted to NORMAL).
     expect(m.received).toEqual({ critical: 7, high: 2, normal: 3, low: 3 });
     expect(m.droppedByReason.overflow_lowest).toEqual({ critical: 0, high: 2, normal: 5, low: 0 });
     expect(m.droppedByReason.overflow_incoming).toEqual({ critical: 0, high: 0, normal: 1, low: 0 });
-    expect(m.droppedByReason.spill_failed).toEqual({ critical: 1, high: 0, normal: 0, low: 0 });
-    expect(drops.map((d) => d.record.id)).toEqual(['n0', 'n1', 'x0', 'l0', 'l1', 'l2', 'h0', 'h1', 'e0']);
+    expect(m.droppedByReason.spill_failed).toEqual({ critical: 0, high: 0, normal: 0, low: 0 });
+    expect([m.rejected.critical, m.spilled.critical]).toEqual([1, 1]);
+    expect(drops.map((d) => d.record.id)).toEqual(['n0', 'n1', 'x0', 'l0', 'l1', 'l2', 'h0', 'h1']);
   });
 
   it('getMetrics() accounting identity holds for blocked callers that time out, abort or meet close()', async () => {

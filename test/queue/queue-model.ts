@@ -57,7 +57,7 @@ export class QueueModel {
       }
       if (!promoted) this.promote(now);
       promoted = true;
-      const victimLane = this.#victimLane(priority);
+      const victimLane = this.#victimLane(priority, out.accepted.length);
       if (victimLane >= 0) {
         out.displaced.push((this.lanes[victimLane] as ModelRecord[]).shift()!.id);
         this.#insert(priority, { id, stamp: now });
@@ -112,8 +112,11 @@ export class QueueModel {
     return this.lanes.flatMap((lane) => lane.splice(0).map((r) => r.id));
   }
 
-  /** The lane whose oldest record is displaced, or -1 when the incoming record is the victim. */
-  #victimLane(priority: number): number {
+  /**
+   * The lane whose oldest record is displaced, or -1 when the incoming record is the victim. A call
+   * never displaces its own records: the newest `own` records of lane `priority`.
+   */
+  #victimLane(priority: number, own: number): number {
     const { strategy } = this.settings;
     if (strategy === 'drop_lowest' || strategy === 'spill') {
       for (let q = 3; q > priority; q--) if (this.lanes[q]!.length > 0) return q;
@@ -122,6 +125,7 @@ export class QueueModel {
     if (strategy !== 'drop_oldest') return -1;
     let best = -1;
     for (let q = 3; q > 0; q--) {
+      if (q === priority && this.lanes[q]!.length <= own) continue;
       const head = this.lanes[q]![0];
       if (head !== undefined && (best === -1 || head.stamp < this.lanes[best]![0]!.stamp)) best = q;
     }
